@@ -1,0 +1,32 @@
+"""The fact-check desk's tables, one module per concern, re-exported here."""
+
+from factcheck.models.claims import (
+    Claim,
+    ClaimOrigin,
+    ClaimPriority,
+    ClaimState,
+    ClaimType,
+    ReviewEvent,
+    Source,
+    Verdict,
+)
+from factcheck.models.coverage import CoverageMatch, MatchStatus, PriorFactCheck
+from factcheck.models.partners import ApiKey, Partner, Webhook, WebhookDelivery
+
+__all__ = [
+    "ApiKey",
+    "Claim",
+    "ClaimOrigin",
+    "ClaimPriority",
+    "ClaimState",
+    "ClaimType",
+    "CoverageMatch",
+    "MatchStatus",
+    "Partner",
+    "PriorFactCheck",
+    "ReviewEvent",
+    "Source",
+    "Verdict",
+    "Webhook",
+    "WebhookDelivery",
+]

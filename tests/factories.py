@@ -1,0 +1,77 @@
+"""factory_boy factories for the domain model. Add new ones at the end of the file."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from editorial.models import Article, Outlet
+from editorial.services import content_hash
+from factcheck.models import Claim, PriorFactCheck, Source, Verdict
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("pw-for-tests-123")
+    is_staff = True
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outlet
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+    domain = factory.Sequence(lambda n: f"outlet{n}.example")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    outlet = factory.SubFactory(OutletFactory)
+    title = factory.Sequence(lambda n: f"Article {n}")
+    body = "The minister said unemployment fell to 4.2% in March. Critics disagree with her."
+    external_key = factory.Sequence(lambda n: f"test:{n}")
+    content_hash = factory.LazyAttribute(lambda a: content_hash(title=a.title, body=a.body))
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    text = factory.Sequence(lambda n: f"Unemployment fell to {n}% in March, the minister said.")
+    claimant = "The minister"
+    checkworthiness = 0.8
+
+
+class VerdictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Verdict
+
+    claim = factory.SubFactory(ClaimFactory)
+    rating = "false"
+    summary = "Official statistics show unemployment rose to 5.1% in March."
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    verdict = factory.SubFactory(VerdictFactory)
+    url = factory.Sequence(lambda n: f"https://stats.example.org/release/{n}")
+    title = "Labour market statistics, March"
+    publisher = "Office for Statistics"
+
+
+class PriorFactCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriorFactCheck
+
+    claim_reviewed = factory.Sequence(lambda n: f"Claim number {n} about vaccines causing autism.")
+    rating_text = "False"
+    publisher = "Other Fact-checker"
+    url = factory.Sequence(lambda n: f"https://factcheck.example.org/review/{n}")
