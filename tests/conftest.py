@@ -69,3 +69,56 @@ def outlet(db):
 @pytest.fixture
 def article(db):
     return factories.ArticleFactory()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real ``celery -A config worker`` process on the configured broker and test database.
+
+    Session-scoped: started once, shared by the ``celery_worker`` tests. Its log is kept so a
+    test can prove a task ran in the worker, not eagerly in the test process.
+    """
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    from config.celery import app
+
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail("celery_worker tests need PostgreSQL (the worker must share the test database)")
+    host = db.get("HOST") or "127.0.0.1"
+    database_url = f"postgres://{db.get('USER') or 'postgres'}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+    if db.get("PASSWORD"):
+        database_url = database_url.replace("@", f":{db['PASSWORD']}@", 1)
+    try:
+        app.control.purge()
+    except Exception as exc:  # noqa: BLE001 - any broker failure means the service is unreachable
+        pytest.fail(f"broker {settings.CELERY_BROKER_URL} unreachable: {exc}")
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", "2",
+         "--without-gossip", "--without-mingle", "-n", f"pytest-{os.getpid()}@%h"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"celery worker exited early:\n{log_path.read_text()}")
+        if app.control.ping(timeout=0.5):
+            break
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail(f"celery worker did not answer a ping within 60 s:\n{log_path.read_text()}")
+    yield type("Worker", (), {"process": proc, "log_path": log_path, "database_url": database_url})
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    log.close()

@@ -1,0 +1,36 @@
+"""End to end on real services: an imported article is extracted by a real Celery worker."""
+
+import time
+
+import pytest
+from django.core.management import call_command
+
+from editorial.models import Article
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(predicate, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_imported_article_is_extracted_by_the_worker(celery_worker_process, tmp_path, settings):
+    assert settings.CELERY_TASK_ALWAYS_EAGER is False
+    (tmp_path / "a.txt").write_text(
+        "Budget row\nThe finance minister said on Tuesday that the deficit fell to 3.1% of GDP in 2024, "
+        "according to the Treasury. Opposition leader Jane Roe said 40,000 nurses had left the NHS."
+    )
+    call_command("import_seeds", str(tmp_path))
+    article = Article.objects.get()
+
+    assert wait_for(lambda: Article.objects.filter(pk=article.pk, extracted_at__isnull=False).exists()), (
+        celery_worker_process.log_path.read_text()
+    )
+    assert article.claims.count() >= 1
+    log = celery_worker_process.log_path.read_text()
+    assert "factcheck.tasks.extract_claims" in log and "succeeded" in log
