@@ -123,6 +123,22 @@ class Claim(models.Model):
             models.Index(fields=["state", "-checkworthiness"]),
             models.Index(fields=["updated_at"]),
         ]
+        # One permission per workflow transition; the role groups (the data migration
+        # ``workflow_role_groups``) bundle them, and ``factcheck.workflow`` checks them.
+        permissions = [
+            ("select_claim", "Can select a candidate claim for checking"),
+            ("dismiss_claim", "Can dismiss a candidate claim"),
+            ("reopen_claim", "Can reopen a dismissed claim"),
+            ("research_claim", "Can start research on a claim"),
+            ("submit_claim", "Can submit a verdict for review"),
+            ("request_changes_claim", "Can send a verdict back for changes"),
+            ("approve_claim", "Can approve a verdict"),
+            ("publish_claim", "Can publish a fact-check"),
+            ("correct_claim", "Can publish a correction"),
+            ("unpublish_claim", "Can unpublish a fact-check"),
+            ("assign_claim", "Can assign claims to people"),
+            ("comment_claim", "Can comment on claims"),
+        ]
 
     def __str__(self) -> str:
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
@@ -209,6 +225,8 @@ class ReviewEvent(models.Model):
     to_state = models.CharField(max_length=16, choices=ClaimState.choices)
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set by the e-mail task before sending, so a re-delivered task does not mail twice.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
