@@ -138,7 +138,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck-desk@localhost")
 
 # --- Celery: eager in-process when no broker is configured -------------------------------
 CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://localhost/"
 # Publishing to a dead broker must not hang a request or an import for long.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
