@@ -81,4 +81,6 @@ class WebhookDelivery(models.Model):
         verbose_name_plural = "webhook deliveries"
 
     def __str__(self) -> str:
-        return f"{self.event} → {self.webhook_id} attempt {self.attempt}: {self.status_code or self.error[:40]}"
+        return (
+            f"{self.event} → {self.webhook_id} attempt {self.attempt}: {self.status_code or self.error[:40]}"
+        )
