@@ -9,3 +9,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("factcheck.api.urls")),
 ]
+
+# JSON errors under /api/, Django's pages elsewhere (factcheck/api/exceptions.py).
+handler400 = "factcheck.api.exceptions.handler400"
+handler403 = "factcheck.api.exceptions.handler403"
+handler404 = "factcheck.api.exceptions.handler404"
+handler500 = "factcheck.api.exceptions.handler500"
