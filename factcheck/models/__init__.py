@@ -12,6 +12,7 @@ from factcheck.models.claims import (
 )
 from factcheck.models.coverage import CoverageMatch, MatchStatus, PriorFactCheck
 from factcheck.models.partners import ApiKey, Partner, Webhook, WebhookDelivery
+from factcheck.models.search import SearchDoc, SearchKind
 
 __all__ = [
     "ApiKey",
@@ -25,6 +26,8 @@ __all__ = [
     "Partner",
     "PriorFactCheck",
     "ReviewEvent",
+    "SearchDoc",
+    "SearchKind",
     "Source",
     "Verdict",
     "Webhook",
