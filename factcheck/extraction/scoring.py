@@ -1,0 +1,105 @@
+"""Check-worthiness score: a linear model over named features, loaded from JSON.
+
+The artifact (``checkworthiness_model.json``, written by ``manage.py
+train_checkworthiness``) is ``{"bias": float, "weights": {feature: weight}, "meta": {...}}``
+so scoring is a dict lookup per feature: no numpy or scikit-learn at run time. Without the
+artifact the hand-set weights below are used, and a warning says so once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+MODEL_PATH = Path(__file__).with_name("checkworthiness_model.json")
+MODEL_ENV = "FACTCHECK_CHECKWORTHINESS_MODEL"
+
+# Hand-set fallback: what a fact-checker would weigh, roughly on the learned scale.
+HAND_WEIGHTS: dict[str, float] = {
+    "f:number": 1.2,
+    "f:numbers": 0.6,
+    "f:percent": 0.8,
+    "f:year": 0.4,
+    "f:number_word": 0.6,
+    "f:money": 0.5,
+    "f:date": 0.3,
+    "f:entities": 0.8,
+    "f:comparative": 0.5,
+    "f:superlative": 0.5,
+    "f:reporting": 0.3,
+    "f:quote": 0.2,
+    "f:past": 0.4,
+    "f:past_number": 0.4,
+    "f:topic": 0.5,
+    "f:cause": 0.3,
+    "f:law": 0.3,
+    "f:hedge": -0.5,
+    "f:future": -0.6,
+    "f:promise": -0.5,
+    "f:opinion": -0.5,
+    "f:question": -1.5,
+    "f:exclaim": -0.5,
+    "f:civility": -1.5,
+    "f:second_person": -0.4,
+    "f:len_le4": -2.0,
+    "f:len_5_9": -0.8,
+    "f:len_20_39": 0.3,
+}
+HAND_BIAS = -1.2
+
+
+@dataclass(frozen=True)
+class Model:
+    bias: float
+    weights: dict[str, float]
+    meta: dict = field(default_factory=dict)
+    source: str = "hand-set"
+
+    def logit(self, features: dict[str, float]) -> float:
+        w = self.weights
+        return self.bias + sum(w.get(k, 0.0) * v for k, v in features.items())
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = max(-30.0, min(30.0, self.logit(features)))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def contributions(self, features: dict[str, float]) -> dict[str, float]:
+        """Per-feature share of the logit, for the explanation shown to editors."""
+        return {k: round(self.weights.get(k, 0.0) * v, 3) for k, v in features.items()}
+
+
+def model_from_dict(data: dict, *, source: str) -> Model:
+    """Validate an artifact's structure; raise ValueError with the reason."""
+    if not isinstance(data, dict) or not isinstance(data.get("weights"), dict):
+        raise ValueError(f"{source}: expected an object with a 'weights' object")
+    try:
+        weights = {str(k): float(v) for k, v in data["weights"].items()}
+        bias = float(data.get("bias", 0.0))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{source}: weights must be numbers ({exc})") from exc
+    return Model(bias=bias, weights=weights, meta=dict(data.get("meta") or {}), source=source)
+
+
+def hand_model() -> Model:
+    return Model(bias=HAND_BIAS, weights=dict(HAND_WEIGHTS), source="hand-set")
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> Model:
+    """The trained model, or the hand-set one when the artifact is missing or broken."""
+    path = path or os.environ.get(MODEL_ENV) or str(MODEL_PATH)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return model_from_dict(json.load(fh), source=path)
+    except FileNotFoundError:
+        logger.warning("No check-worthiness model at %s; using hand-set feature weights", path)
+    except (ValueError, OSError) as exc:
+        logger.warning("Unusable check-worthiness model (%s); using hand-set weights", exc)
+    return hand_model()

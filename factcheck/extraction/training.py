@@ -1,0 +1,112 @@
+"""Training of the check-worthiness model (scikit-learn, training time only).
+
+The model is the average of two class-balanced logistic regressions over the same
+features: one on the transferable ``f:``/``c:`` signals only (C=0.1), one on signals plus
+words (C=0.003, words seen at least 3 times). Both are linear, so their average is one
+weight per feature, written as JSON. The choice (and C) was made by 5-fold
+leave-debates-out cross-validation on the training debates, never on dev.
+
+Training data: CheckThat! 2020 task 5 train, plus the CheckThat! 2019 task 1 training
+debates that are the *same events* as 2020 training debates (a second annotation of
+them). The other 2019 debates are left out: two are 2020 dev events (reporting dev from
+a model trained on them would leak) and the rest may be 2020 test events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .debates import DebateSentence, featurise, read_sentences
+
+CT2020_TRAIN = "ct2020_task5_debates/train/sentences.jsonl"
+CT2019_TRAIN = "ct2019_task1_debates/train/sentences.jsonl"
+# 2019 debate -> the 2020 *training* debate of the same event (matched by sentence text).
+CT2019_SAME_EVENT_AS_CT2020_TRAIN = {
+    "20160209_msnbc_dem": "20160204_democrats_new_hampshire",
+    "20160226_10_gop": "20160225_GOP_texas",
+    "20160414_9dem": "20160415_NY_democratic_debate",
+    "20160722_trump_acceptance": "20160721_Trump_draft_RNC",
+    "20160926_1pres": "20160926_1pres",
+    "20161005_vice_pres": "20161005_vice_pres",
+    "20161010_2pres": "20161010_2pres",
+    "20161019_3pres": "20161019_3pres",
+    "20170216_trump_press": "20170216_Trump_press_conference",
+    "20170228_trump_address": "20170228_Trump_Congress_joint_session",
+    "20170315_nashville": "20170315_Trump_Nashville",
+}
+SIGNALS_C = 0.1
+WORDS_C = 0.003
+MIN_DF = 3
+
+
+def training_rows(data_dir: Path, *, with_ct2019: bool = True) -> list[DebateSentence]:
+    rows = read_sentences(data_dir / CT2020_TRAIN)
+    if with_ct2019:
+        extra = read_sentences(data_dir / CT2019_TRAIN)
+        rows += [r for r in extra if r.debate in CT2019_SAME_EVENT_AS_CT2020_TRAIN]
+    return rows
+
+
+def _fit(features: list[dict], labels: list[int], *, c: float, keep: Callable[[str], bool]):
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer()
+    x = vec.fit_transform([{k: v for k, v in f.items() if keep(k)} for f in features])
+    df = np.asarray((x != 0).sum(axis=0)).ravel()
+    cols = np.where(df >= MIN_DF)[0]
+    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
+    clf.fit(x[:, cols], labels)
+    names = vec.get_feature_names_out()[cols]
+    return float(clf.intercept_[0]), dict(zip(names, clf.coef_[0].tolist(), strict=True))
+
+
+def _is_signal(name: str) -> bool:
+    return not name.startswith("w:")
+
+
+def train(rows: list[DebateSentence]) -> dict:
+    """Fit both regressions and return the averaged model as a JSON-ready dict."""
+    features, labels = [], []
+    for row, _signals, allf in featurise(rows):
+        features.append(allf)
+        labels.append(row.label)
+    b1, w1 = _fit(features, labels, c=SIGNALS_C, keep=_is_signal)
+    b2, w2 = _fit(features, labels, c=WORDS_C, keep=lambda _k: True)
+    weights = {k: round((w1.get(k, 0.0) + w2.get(k, 0.0)) / 2, 5) for k in w1.keys() | w2.keys()}
+    return {
+        "bias": round((b1 + b2) / 2, 5),
+        "weights": dict(sorted((k, v) for k, v in weights.items() if v)),
+        "meta": {
+            "sentences": len(labels),
+            "positives": sum(labels),
+            "debates": len({r.debate for r in rows}),
+        },
+    }
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_model(model: dict, path: Path, *, data_dir: Path, with_ct2019: bool, command: str) -> None:
+    """Write the artifact with what made it (command, data hashes, library versions)."""
+    import sklearn
+
+    files = [CT2020_TRAIN] + ([CT2019_TRAIN] if with_ct2019 else [])
+    model["meta"].update(
+        {
+            "command": command,
+            "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "scikit_learn": sklearn.__version__,
+            "data": {f: file_sha256(data_dir / f) for f in files},
+            "ct2019_debates": sorted(CT2019_SAME_EVENT_AS_CT2020_TRAIN) if with_ct2019 else [],
+            "recipe": f"mean of LR(signals, C={SIGNALS_C}) and LR(all, C={WORDS_C}), min_df={MIN_DF}",
+        }
+    )
+    path.write_text(json.dumps(model, indent=0, sort_keys=True) + "\n", encoding="utf-8")
