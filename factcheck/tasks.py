@@ -41,3 +41,13 @@ def extract_claims(self, article_id: int) -> int:
         logger.info("Article %s is gone; nothing to extract", article_id)
         return 0
     return len(created)
+
+
+@shared_task(
+    bind=True, autoretry_for=(*RETRY_ON, OSError), retry_backoff=True, retry_backoff_max=600, max_retries=6
+)
+def send_review_event_email(self, event_id: int, recipient_ids: list[int]) -> int:
+    """E-mail the people a workflow event concerns (queued by ``factcheck.workflow``)."""
+    from factcheck.notifications import review_event_notify
+
+    return review_event_notify(event_id=event_id, recipient_ids=recipient_ids)

@@ -139,3 +139,31 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
     log.close()
+
+
+# --- workflow roles (issue 3): one user per role, plus a second Editor for the two-person rule
+
+
+@pytest.fixture
+def reporter(db):
+    return factories.ReporterFactory()
+
+
+@pytest.fixture
+def fact_checker(db):
+    return factories.FactCheckerFactory()
+
+
+@pytest.fixture
+def editor(db):
+    return factories.EditorFactory()
+
+
+@pytest.fixture
+def other_editor(db):
+    return factories.EditorFactory()
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.SuperuserFactory()

@@ -75,3 +75,56 @@ class PriorFactCheckFactory(factory.django.DjangoModelFactory):
     rating_text = "False"
     publisher = "Other Fact-checker"
     url = factory.Sequence(lambda n: f"https://factcheck.example.org/review/{n}")
+
+
+# --- workflow roles (issue 3) -------------------------------------------------------------
+
+
+def _join_role(user, create: bool, role: str) -> None:
+    from factcheck.roles import role_group
+
+    if create and role:
+        user.groups.add(role_group(role))
+        # has_perm caches permissions on the instance; the new group must be seen.
+        for cache in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+            user.__dict__.pop(cache, None)
+
+
+class ReporterFactory(UserFactory):
+    """A staff user in the Reporter group; pass ``role="Editor"`` etc. to pick another."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"reporter{n}")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        _join_role(user, create, extracted or "Reporter")
+
+
+class FactCheckerFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"factchecker{n}")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        _join_role(user, create, extracted or "Fact-checker")
+
+
+class EditorFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"editor{n}")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        _join_role(user, create, extracted or "Editor")
+
+
+class SuperuserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    is_superuser = True

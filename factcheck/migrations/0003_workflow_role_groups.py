@@ -54,6 +54,11 @@ def create_role_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    set_role_groups(apps)
+
+
+def set_role_groups(apps):
+    """Also called by ``factcheck.roles`` (with the live registry) after a test flush."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, perms in ROLES.items():

@@ -1,0 +1,112 @@
+"""What each transition does besides changing the state, and the work it queues after commit.
+
+Everything here runs inside the engine's transaction, with the claim row locked.
+"""
+
+import logging
+
+from django.db.models import Max
+from django.utils import timezone
+
+from factcheck.models import Claim, ReviewEvent, Source, Verdict
+
+logger = logging.getLogger(__name__)
+
+
+def _start_research(claim: Claim, user, params: dict) -> None:
+    if claim.assignee_id is None:
+        claim.assignee = user
+
+
+def _assign(claim: Claim, user, params: dict) -> None:
+    claim.assignee = params["assignee"]
+
+
+def _approve(claim: Claim, user, params: dict) -> None:
+    Verdict.objects.filter(claim=claim, is_current=True).update(reviewer=user, updated_at=timezone.now())
+
+
+def _publish(claim: Claim, user, params: dict) -> None:
+    now = timezone.now()
+    Verdict.objects.filter(claim=claim, is_current=True).update(
+        reviewer=user, published_at=now, updated_at=now
+    )
+
+
+def _correct(claim: Claim, user, params: dict) -> None:
+    """A new verdict version: the old one stays (no longer current), its sources are copied."""
+    old = Verdict.objects.select_for_update().get(claim=claim, is_current=True)
+    next_version = (Verdict.objects.filter(claim=claim).aggregate(v=Max("version"))["v"] or 0) + 1
+    Verdict.objects.filter(pk=old.pk).update(is_current=False)
+    new = Verdict.objects.create(
+        claim=claim,
+        rating=params.get("rating") or old.rating,
+        summary=(params.get("summary") or old.summary).strip(),
+        author=user,
+        reviewer=user,
+        version=next_version,
+        correction_note=params["correction_note"].strip(),
+        published_at=timezone.now(),
+    )
+    Source.objects.bulk_create(
+        Source(
+            verdict=new,
+            url=s.url,
+            title=s.title,
+            publisher=s.publisher,
+            accessed_at=s.accessed_at,
+            note=s.note,
+        )
+        for s in old.sources.all()
+    )
+
+
+APPLY = {
+    "start_research": _start_research,
+    "assign": _assign,
+    "approve": _approve,
+    "publish": _publish,
+    "correct": _correct,
+}
+
+
+# --- follow-up work, queued after commit --------------------------------------------------
+
+# Tasks other parts of the project provide; looked up by name on ``factcheck.tasks`` so the
+# workflow works before (and without) them. Each is called with the arguments shown.
+#   deliver_webhooks(claim_id, event, review_event_id)  event: published|corrected|unpublished
+#   rematch_after_publish(claim_id)                     re-match open claims against this one
+WEBHOOK_TASK = "deliver_webhooks"
+REMATCH_TASK = "rematch_after_publish"
+WEBHOOK_EVENTS = {"publish": "published", "correct": "corrected", "unpublish": "unpublished"}
+REMATCH_ON = {"publish", "correct"}
+# Who is told by e-mail: the assignee, or the current verdict's author.
+MAIL_ASSIGNEE_ON = {"assign", "request_changes"}
+MAIL_AUTHOR_ON = {"approve", "publish", "unpublish"}
+
+
+def queue_follow_ups(claim: Claim, event: ReviewEvent, author_id: int | None) -> None:
+    from factcheck import tasks
+
+    name = event.transition
+    if name in WEBHOOK_EVENTS and (task := getattr(tasks, WEBHOOK_TASK, None)):
+        tasks.enqueue_on_commit(task, claim.pk, WEBHOOK_EVENTS[name], event.pk)
+    if name in REMATCH_ON and (task := getattr(tasks, REMATCH_TASK, None)):
+        tasks.enqueue_on_commit(task, claim.pk)
+    recipients = mail_recipients(claim, event, author_id)
+    if recipients:
+        tasks.enqueue_on_commit(tasks.send_review_event_email, event.pk, recipients)
+
+
+def mail_recipients(claim: Claim, event: ReviewEvent, author_id: int | None) -> list[int]:
+    """User ids to tell, never the actor themself (they know what they just did)."""
+    wanted: set[int | None] = set()
+    if event.transition in MAIL_ASSIGNEE_ON:
+        # Changes requested on an unassigned claim go to whoever wrote the verdict.
+        fallback = author_id if event.transition == "request_changes" else None
+        wanted.add(claim.assignee_id or fallback)
+    if event.transition in MAIL_AUTHOR_ON:
+        wanted.add(author_id)
+    wanted.discard(None)
+    wanted.discard(event.actor_id)
+    return sorted(wanted)

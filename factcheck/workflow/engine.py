@@ -1,0 +1,158 @@
+"""The one entry point that changes a claim's state: ``transition``.
+
+The admin, the API, commands and tests all call it, so the rules hold whatever the door
+(see wagtail's ``actions/base.py`` for the same idea).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from factcheck.models import Claim, ClaimState, ReviewEvent
+from factcheck.workflow import effects
+from factcheck.workflow.guards import CLAIM_GUARDS, INPUT_GUARDS, Facts, note_given
+from factcheck.workflow.registry import STATE_TRANSITIONS, TRANSITIONS, Transition
+
+
+class WorkflowError(Exception):
+    """A refused change; ``reason`` is a sentence to show the user as it is."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TransitionNotAllowed(WorkflowError):
+    def __init__(self, reason: str, *, transition: str = ""):
+        super().__init__(reason)
+        self.transition = transition
+
+
+def _state_label(state: str) -> str:
+    return ClaimState(state).label if state in ClaimState.values else state
+
+
+def stale_reason(claim: Claim, what: str = "claim") -> str:
+    when = timezone.localtime(claim.updated_at).strftime("%H:%M")
+    return f"This {what} was changed by another editor at {when}; reload and try again."
+
+
+def _refusal(spec: Transition, facts: Facts) -> str | None:
+    """State, permission, then the guards that need no input: the order a user would ask."""
+    user, claim = facts.user, facts.claim
+    if user is None or not getattr(user, "is_authenticated", False):
+        return f"Sign in to {spec.action}."
+    if not user.is_active:
+        return "Your account is inactive."
+    if claim.state not in spec.sources:
+        allowed = " or ".join(sorted(_state_label(s) for s in spec.sources))
+        return f"“{spec.label}” is not possible while the claim is {_state_label(claim.state)}; it must be {allowed}."
+    if not user.has_perm(spec.permission):
+        return f"Only {spec.role} may {spec.action}."
+    for guard in CLAIM_GUARDS.get(spec.name, ()):
+        if reason := guard(facts):
+            return reason
+    return None
+
+
+def _input_refusal(spec: Transition, facts: Facts, note: str, params: dict) -> str | None:
+    for guard in [note_given(spec.label, spec.needs_note), *INPUT_GUARDS.get(spec.name, ())]:
+        if reason := guard(facts, note, params):
+            return reason
+    return None
+
+
+def _spec(name: str) -> Transition:
+    try:
+        return TRANSITIONS[name]
+    except KeyError:
+        raise TransitionNotAllowed(f"There is no action “{name}”.", transition=name) from None
+
+
+def check(claim: Claim, name: str, *, user, note: str | None = None, **params) -> str | None:
+    """Why ``user`` may not take ``name`` on ``claim`` now, or None if they may.
+
+    Without ``note`` only the claim and the actor are checked (is the button worth
+    showing?); with it, the note and ``params`` are checked as ``transition`` would.
+    """
+    try:
+        spec = _spec(name)
+    except TransitionNotAllowed as exc:
+        return exc.reason
+    facts = Facts(claim, user)
+    reason = _refusal(spec, facts)
+    if reason is None and note is not None:
+        reason = _input_refusal(spec, facts, note, _normalise(spec, note, params)[1])
+    return reason
+
+
+def available_transitions(claim: Claim, user) -> list[Transition]:
+    """The transitions ``user`` may take on ``claim`` now, in diagram order (for buttons)."""
+    facts = Facts(claim, user)
+    return [spec for spec in TRANSITIONS.values() if _refusal(spec, facts) is None]
+
+
+def _normalise(spec: Transition, note: str, params: dict) -> tuple[str, dict]:
+    unknown = set(params) - spec.params
+    if unknown:
+        raise TypeError(f"transition {spec.name!r} takes no parameter(s) {sorted(unknown)}")
+    note = (note or "").strip()
+    if spec.name == "correct":
+        params = {**params, "correction_note": (params.get("correction_note") or note).strip()}
+        note = note or params["correction_note"]
+    return note, params
+
+
+def transition(
+    claim: Claim, name: str, *, user, note: str = "", expected_version: int | None = None, **params
+) -> Claim:
+    """Take transition ``name`` on ``claim`` as ``user``; return the updated claim.
+
+    1. lock the claim row and refuse if ``expected_version`` is stale;
+    2. check state, permission and guards; refuse with ``TransitionNotAllowed``;
+    3. apply the transition's effects, set state, version and time, write a ReviewEvent;
+    4. queue e-mails, webhooks and re-matching to run after commit.
+    The caller's ``claim`` instance is refreshed too.
+    """
+    spec = _spec(name)
+    note, params = _normalise(spec, note, params)
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise TransitionNotAllowed(stale_reason(locked), transition=name)
+        facts = Facts(locked, user)
+        reason = _refusal(spec, facts) or _input_refusal(spec, facts, note, params)
+        if reason:
+            raise TransitionNotAllowed(reason, transition=name)
+        author_id = facts.verdict.author_id if facts.verdict else None
+        event = _apply(spec, locked, user=user, note=note, params=params)
+        effects.queue_follow_ups(locked, event, author_id)
+    for field in ("state", "state_changed_at", "version", "assignee_id", "updated_at"):
+        setattr(claim, field, getattr(locked, field))
+    claim._state.fields_cache.pop("assignee", None)
+    return locked
+
+
+def _apply(spec: Transition, claim: Claim, *, user, note: str, params: dict) -> ReviewEvent:
+    from_state = claim.state
+    if apply := effects.APPLY.get(spec.name):
+        apply(claim, user, params)
+    now = timezone.now()
+    if spec.changes_claim:
+        changes = {"version": claim.version + 1, "updated_at": now, "assignee": claim.assignee}
+        if spec.name in STATE_TRANSITIONS:
+            changes.update(state=spec.target or from_state, state_changed_at=now)
+        # Compare-and-set as well as the row lock: a backend without SELECT ... FOR UPDATE
+        # still cannot apply two transitions to one version.
+        if not Claim.objects.filter(pk=claim.pk, version=claim.version).update(**changes):
+            raise TransitionNotAllowed(stale_reason(claim), transition=spec.name)
+        for field, value in changes.items():
+            setattr(claim, field, value)
+    return ReviewEvent.objects.create(
+        claim=claim,
+        actor=user,
+        transition=spec.name,
+        from_state=from_state,
+        to_state=claim.state,
+        note=note,
+        at=now,
+    )
