@@ -1,0 +1,39 @@
+"""The API's querysets: the shared selectors plus the few annotations the feed sorts on."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Greatest
+
+from factcheck.models import Claim, ClaimOrigin, Verdict
+from factcheck.selectors import published_factchecks, with_verdicts
+
+
+def factcheck_feed() -> QuerySet[Claim]:
+    """Published fact-checks with verdicts, sources and outlet loaded (fixed query count).
+
+    ``first_published_at`` is the earliest published verdict version; ``modified_at`` is the
+    later of the claim's and its current verdict's last change, so a correction counts.
+    """
+    published = Verdict.objects.filter(claim=OuterRef("pk"), published_at__isnull=False)
+    current = Verdict.objects.filter(claim=OuterRef("pk"), is_current=True)
+    return with_verdicts(published_factchecks()).annotate(
+        first_published_at=Subquery(published.order_by("published_at").values("published_at")[:1]),
+        modified_at=Greatest("updated_at", Subquery(current.values("updated_at")[:1])),
+    )
+
+
+def partner_tips(partner) -> QuerySet[Claim]:
+    """Tips sent through the API (one partner's, or every partner's for staff), newest first."""
+    tips = Claim.objects.filter(origin=ClaimOrigin.PARTNER, partner__isnull=False)
+    if partner is not None:
+        tips = tips.filter(partner=partner)
+    is_published = published_factchecks().filter(pk=OuterRef("pk"))
+    return tips.annotate(is_published=Exists(is_published)).order_by("-created_at", "-id")
+
+
+def matches_text(terms: list[str]) -> Q:
+    """Every term in the claim, its claimant or its current verdict's summary."""
+    condition = Q()
+    for term in terms:
+        in_summary = Verdict.objects.filter(claim=OuterRef("pk"), is_current=True, summary__icontains=term)
+        condition &= Q(text__icontains=term) | Q(claimant__icontains=term) | Q(Exists(in_summary))
+    return condition
