@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from editorial.models import Article
-from factcheck.extraction import Candidate, extract
+from factcheck.extraction import Candidate, extract, select
 from factcheck.models import Claim, ClaimOrigin, ClaimState
 
 _SPACE = re.compile(r"\s+")
@@ -20,71 +20,127 @@ def sentence_fingerprint(text: str) -> str:
 
 
 def select_candidates(candidates: list[Candidate]) -> list[Candidate]:
-    """Keep the worthy ones: above the threshold, best first, capped, duplicates merged."""
-    threshold = settings.FACTCHECK_CLAIM_THRESHOLD
-    seen: set[str] = set()
-    chosen = []
-    for candidate in sorted(candidates, key=lambda c: -c.checkworthiness):
-        key = sentence_fingerprint(candidate.text)
-        if candidate.checkworthiness < threshold or key in seen:
-            continue
-        seen.add(key)
-        chosen.append(candidate)
-    return chosen[: settings.FACTCHECK_MAX_CLAIMS_PER_ARTICLE]
+    """Keep the worthy ones: above the threshold, best first, capped, near-duplicates merged."""
+    return select(
+        candidates,
+        threshold=settings.FACTCHECK_CLAIM_THRESHOLD,
+        limit=settings.FACTCHECK_MAX_CLAIMS_PER_ARTICLE,
+    )
+
+
+_REFRESHED_FIELDS = (
+    "text",
+    "start",
+    "end",
+    "quote",
+    "claimant",
+    "claim_type",
+    "checkworthiness",
+    "features",
+    "text_changed",
+)
 
 
 def claims_extract(*, article_id: int) -> list[Claim]:
     """Extract claims from an article; safe to run twice. Returns the newly created claims.
 
-    1. score every sentence and keep the worthy ones;
-    2. replace claims still in ``candidate`` (nobody has worked on them);
-    3. re-anchor claims already in the workflow to their sentence, or flag
-       ``text_changed`` when it is gone; never delete them;
-    4. record which text was extracted, so the sweep knows it is done.
+    1. score every sentence and keep the worthy ones (keyed by sentence fingerprint);
+    2. claims still in ``candidate`` (nobody has worked on them) are refreshed when their
+       sentence is still chosen, and deleted when it is not;
+    3. claims already in the workflow are re-anchored to their sentence, or flagged
+       ``text_changed`` when it is gone; never deleted;
+    4. record which text was extracted, so the sweep knows it is done, and queue
+       matching against prior coverage for each new claim once this commits.
+
+    A handful of queries per article whatever its length (bulk writes), so the task keeps
+    up with a feed.
     """
     with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article_id)
-        chosen = {sentence_fingerprint(c.text): c for c in select_candidates(extract(article.body))}
-        existing = list(article.claims.filter(origin=ClaimOrigin.EXTRACTED))
-        keep: set[str] = set()
-        for claim in existing:
-            candidate = chosen.get(claim.fingerprint)
-            if claim.state == ClaimState.CANDIDATE and candidate is None:
-                claim.delete()
-                continue
-            keep.add(claim.fingerprint)
-            if claim.state != ClaimState.CANDIDATE:
-                _reanchor(claim, article.body)
+        article = Article.objects.select_for_update().only("id", "body", "content_hash").get(pk=article_id)
+        candidates = extract(article.body)
+        chosen: dict[str, Candidate] = {}
+        for candidate in select_candidates(candidates):
+            chosen.setdefault(sentence_fingerprint(candidate.text), candidate)
+        keep, stale, changed = _reconcile(article.body, candidates, chosen, article_id)
+        if stale:
+            Claim.objects.filter(pk__in=stale).delete()
+        if changed:
+            Claim.objects.bulk_update(changed, [*_REFRESHED_FIELDS, "updated_at"])
         created = Claim.objects.bulk_create(
             [_claim_from(article, fp, c) for fp, c in chosen.items() if fp not in keep]
         )
         Article.objects.filter(pk=article.pk).update(
             extracted_hash=article.content_hash, extracted_at=timezone.now()
         )
+        _queue_matching([claim.pk for claim in created])
     return created
 
 
-def _reanchor(claim: Claim, body: str) -> None:
-    position = body.find(claim.text)
-    if position < 0:
-        claim.text_changed = True
-        claim.save(update_fields=["text_changed", "updated_at"])
-    elif (claim.start, claim.end, claim.text_changed) != (position, position + len(claim.text), False):
-        claim.start, claim.end, claim.text_changed = position, position + len(claim.text), False
-        claim.save(update_fields=["start", "end", "text_changed", "updated_at"])
+def _reconcile(body, candidates, chosen, article_id):
+    """Decide the fate of the article's existing extracted claims: (kept, to delete, changed)."""
+    keep: set[str] = set()
+    stale: list[int] = []
+    changed: list[Claim] = []
+    anchors: dict[str, Candidate] | None = None
+    existing = Claim.objects.filter(article_id=article_id, origin=ClaimOrigin.EXTRACTED).only(
+        "id", "state", "fingerprint", *_REFRESHED_FIELDS
+    )
+    for claim in existing:
+        candidate = chosen.get(claim.fingerprint)
+        if claim.state == ClaimState.CANDIDATE:
+            if candidate is None:
+                stale.append(claim.pk)
+                continue
+            fresh = _fields_from(candidate)
+        else:
+            if anchors is None:
+                anchors = {sentence_fingerprint(c.text): c for c in candidates}
+            fresh = _anchor_fields(claim, anchors.get(claim.fingerprint), body)
+        keep.add(claim.fingerprint)
+        if any(getattr(claim, name) != value for name, value in fresh.items()):
+            for name, value in fresh.items():
+                setattr(claim, name, value)
+            claim.updated_at = timezone.now()
+            changed.append(claim)
+    return keep, stale, changed
+
+
+def _anchor_fields(claim: Claim, candidate: Candidate | None, body: str) -> dict:
+    """Where a claim in the workflow now sits in the edited body; only offsets move."""
+    if candidate is not None:
+        return {"start": candidate.start, "end": candidate.end, "text": candidate.text, "text_changed": False}
+    position = body.find(claim.text) if claim.text else -1
+    if position >= 0:
+        return {"start": position, "end": position + len(claim.text), "text_changed": False}
+    return {"text_changed": True}
+
+
+def _queue_matching(claim_ids: list[int]) -> None:
+    """Queue matching against prior coverage (once that issue's task exists) after commit."""
+    from factcheck import tasks
+
+    task = getattr(tasks, "match_claim", None)
+    if task is None:
+        return
+    for claim_id in claim_ids:
+        tasks.enqueue_on_commit(task, claim_id)
+
+
+def _fields_from(candidate: Candidate) -> dict:
+    return {
+        "text": candidate.text,
+        "start": candidate.start,
+        "end": candidate.end,
+        "quote": candidate.quote,
+        "claimant": candidate.claimant[:300],
+        "claim_type": candidate.claim_type,
+        "checkworthiness": max(0.0, min(1.0, candidate.checkworthiness)),
+        "features": candidate.features,
+        "text_changed": False,
+    }
 
 
 def _claim_from(article: Article, fingerprint: str, candidate: Candidate) -> Claim:
     return Claim(
-        article=article,
-        text=candidate.text,
-        start=candidate.start,
-        end=candidate.end,
-        quote=candidate.quote,
-        claimant=candidate.claimant[:300],
-        claim_type=candidate.claim_type,
-        checkworthiness=max(0.0, min(1.0, candidate.checkworthiness)),
-        features=candidate.features,
-        fingerprint=fingerprint,
-        origin=ClaimOrigin.EXTRACTED,
+        article=article, fingerprint=fingerprint, origin=ClaimOrigin.EXTRACTED, **_fields_from(candidate)
     )

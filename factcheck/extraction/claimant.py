@@ -108,12 +108,15 @@ def _is_person(name: str) -> bool:
 
 
 def observe(sentence: str, state: ClaimantState) -> None:
-    """Learn full names ("Marc Fogel") so a later bare "Fogel" expands to it."""
+    """Learn full names ("Marc Fogel") so a later bare "Fogel" expands to it, and the
+    last person named with a title, for a later "He"."""
     for m in _PERSON_MENTION.finditer(sentence):
         name = _clean_name(m.group(0))
         parts = name.split()
         if len(parts) >= 2 and _is_person(name):
             state.full_names.setdefault(parts[-1], name)
+            if len(parts) < len(m.group(0).split()):  # had a title: "Governor Ann Carter"
+                state.last_person = name
 
 
 def _resolve(who: str, state: ClaimantState) -> str:
