@@ -1,0 +1,107 @@
+"""Lexical candidate retrieval inside the database: SQLite FTS5 or PostgreSQL BM25.
+
+Both return the top ``limit`` (SearchDoc id, BM25 score) for an OR-query of the
+text's content words, so a long tweet still reaches documents that share only a few
+of its words, and rare words count most.
+
+* SQLite: FTS5's built-in ``bm25()`` (claim column weight 1, context 0.5).
+* PostgreSQL: ``ts_rank`` has no IDF, which loses a lot on OR-queries, so BM25 is
+  computed in SQL from the tsvector (term frequency = number of positions) and the
+  document frequencies that triggers keep in ``factcheck_searchterm``. To bound the
+  work at millions of rows, only documents containing one of the query's rarest terms
+  (cumulative document frequency up to ``POSTING_BUDGET``) are scored.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connections
+
+from factcheck.matching.text import fts5_query, query_terms
+
+K1 = 1.2
+B = 0.75
+CONTEXT_WEIGHT = 0.5
+POSTING_BUDGET = 20000
+
+
+def lexical_search(
+    text: str, *, limit: int, kinds: tuple[str, ...] | None = None, alias: str = "default"
+) -> list[tuple[int, float]]:
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        return _postgres(connection, text, limit=limit, kinds=kinds)
+    if connection.vendor == "sqlite":
+        return _sqlite(connection, text, limit=limit, kinds=kinds)
+    raise NotImplementedError(f"no prior-coverage search for {connection.vendor}")
+
+
+_SQLITE_SQL = """
+SELECT f.rowid, -bm25(factcheck_searchdoc_fts, 1.0, %s) AS score
+FROM factcheck_searchdoc_fts f JOIN factcheck_searchdoc d ON d.id = f.rowid
+WHERE factcheck_searchdoc_fts MATCH %s
+  AND (%s IS NULL OR d.kind IN (SELECT value FROM json_each(%s)))
+ORDER BY score DESC LIMIT %s
+"""
+
+
+def _sqlite(connection, text, *, limit, kinds):
+    terms = query_terms(text)
+    if not terms:
+        return []
+    kinds_json = json.dumps(list(kinds)) if kinds else None
+    params = [CONTEXT_WEIGHT, fts5_query(terms), kinds_json, kinds_json, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(_SQLITE_SQL, params)
+        return [(int(doc_id), float(score)) for doc_id, score in cursor.fetchall()]
+
+
+# One round trip: the query's lexemes with their document frequencies, the rarest of
+# them select candidates through the GIN index, BM25 over all query lexemes ranks them.
+_PG_SQL = """
+WITH stats AS (
+    SELECT greatest(max(df) FILTER (WHERE term = ''), 1)::float8 AS n,
+           greatest(max(df) FILTER (WHERE term = ' len'), 1)::float8 AS total_len
+    FROM factcheck_searchterm WHERE term IN ('', ' len')
+), q AS (
+    SELECT s.term, s.df::float8 AS df FROM unnest(tsvector_to_array(to_tsvector('english', %(text)s))) u(term)
+    JOIN factcheck_searchterm s ON s.term = u.term AND s.df > 0
+), pick AS (
+    SELECT term FROM (SELECT term, df, sum(df) OVER (ORDER BY df, term) AS cum FROM q) t
+    WHERE cum - df < %(budget)s
+), cand AS (
+    SELECT d.id, d.tsv FROM factcheck_searchdoc d
+    WHERE d.tsv @@ (SELECT string_agg(quote_literal(term), ' | ')::tsquery FROM pick)
+      AND (%(kinds)s::text[] IS NULL OR d.kind = ANY(%(kinds)s::text[]))
+)
+SELECT c.id, sum(
+    ln(1 + (stats.n - q.df + 0.5) / (q.df + 0.5))
+    * w.tf * (%(k1)s + 1) / (w.tf + %(k1)s * (1 - %(b)s + %(b)s * length(c.tsv) / (stats.total_len / stats.n)))
+) AS score
+FROM cand c
+CROSS JOIN LATERAL unnest(c.tsv) u(lexeme, positions, weights)
+CROSS JOIN LATERAL (
+    SELECT sum(CASE WHEN x = 'A' THEN 1.0 ELSE %(context_weight)s END) AS tf FROM unnest(u.weights) x
+) w
+JOIN q ON q.term = u.lexeme
+CROSS JOIN stats
+GROUP BY c.id ORDER BY score DESC, c.id LIMIT %(limit)s
+"""
+
+
+def _postgres(connection, text, *, limit, kinds):
+    if not query_terms(text):
+        return []
+    params = {
+        "text": " ".join(query_terms(text)),
+        "budget": POSTING_BUDGET,
+        "kinds": list(kinds) if kinds else None,
+        "limit": limit,
+        "k1": K1,
+        "b": B,
+        "context_weight": CONTEXT_WEIGHT,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_SQL, params)
+        return [(int(doc_id), float(score)) for doc_id, score in cursor.fetchall()]

@@ -1,0 +1,134 @@
+"""Fusion, calibration and thresholds: pure Python/numpy, no ORM.
+
+Ranking is reciprocal-rank fusion of the lexical and the dense list (rank-based, so
+the different score scales of FTS5 bm25 and PostgreSQL BM25 do not matter; on the
+train splits it beat every linear mix of normalised scores). The 0..1 score shown to
+editors is a logistic calibration of (cosine, lexical score relative to the query's
+best, fused rank) fitted on the train splits, made non-increasing down the ranking so
+score order and rank order agree. ``suggested`` and ``strong`` are thresholds on that
+score; short claims and old items are never ``strong``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+STRONG = "strong"
+SUGGESTED = "suggested"
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Parameters fitted on the CheckThat! train splits (see bench/README-matching)."""
+
+    rrf_k: float = 10.0
+    lexical_depth: int = 100
+    dense_depth: int = 100
+    # logistic calibration: bias, cosine, lexical_rel, rrf_norm (hybrid) ...
+    hybrid_coef: tuple[float, float, float, float] = (-9.0, 9.0, 1.5, 2.5)
+    # ... and bias, lexical_rel, rrf_norm when the embedding extra is absent.
+    lexical_coef: tuple[float, float, float] = (-4.0, 2.0, 2.5)
+    suggested: float = 0.35
+    strong: float = 0.75
+    short_words: int = 8
+    max_age_days: int = 3 * 365
+
+
+DEFAULT_TUNING = Tuning()
+
+
+@dataclass
+class Candidate:
+    doc_id: int
+    lexical_rank: int | None = None
+    lexical_score: float = 0.0
+    dense_rank: int | None = None
+    cosine: float | None = None
+    fused: float = 0.0
+    score: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def method(self) -> str:
+        if self.lexical_rank and self.dense_rank:
+            return "hybrid"
+        return "lexical" if self.lexical_rank else "semantic"
+
+
+def fuse(
+    lexical: list[tuple[int, float]],
+    dense: list[tuple[int, float]],
+    *,
+    cosine_of=None,
+    tuning: Tuning = DEFAULT_TUNING,
+) -> list[Candidate]:
+    """Merge ranked (doc_id, score) lists into candidates ordered by fused rank.
+
+    ``cosine_of(doc_ids) -> {id: cosine}`` fills the cosine of lexical-only
+    candidates (every stored vector is searchable, so it is always known).
+    """
+    by_id: dict[int, Candidate] = {}
+    for rank, (doc_id, score) in enumerate(lexical, 1):
+        by_id[doc_id] = Candidate(doc_id, lexical_rank=rank, lexical_score=score)
+    for rank, (doc_id, cos) in enumerate(dense, 1):
+        cand = by_id.setdefault(doc_id, Candidate(doc_id))
+        cand.dense_rank, cand.cosine = rank, cos
+    if cosine_of is not None:
+        missing = [c.doc_id for c in by_id.values() if c.cosine is None]
+        for doc_id, cos in (cosine_of(missing) if missing else {}).items():
+            by_id[doc_id].cosine = cos
+    k = tuning.rrf_k
+    lists = (1 if lexical else 0) + (1 if dense else 0)
+    best = lists / (k + 1) if lists else 1.0
+    for cand in by_id.values():
+        rrf = (1 / (k + cand.lexical_rank) if cand.lexical_rank else 0.0) + (
+            1 / (k + cand.dense_rank) if cand.dense_rank else 0.0
+        )
+        cand.fused = rrf / best
+    ordered = sorted(by_id.values(), key=lambda c: (-c.fused, -(c.cosine or 0.0), c.doc_id))
+    _calibrate(ordered, lexical_max=max((s for _, s in lexical), default=0.0), tuning=tuning)
+    return ordered
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, x))))
+
+
+def _calibrate(ordered: list[Candidate], *, lexical_max: float, tuning: Tuning) -> None:
+    """Set ``score`` in 0..1; non-increasing along the fused order."""
+    ceiling = 1.0
+    for cand in ordered:
+        rel = cand.lexical_score / lexical_max if lexical_max > 0 else 0.0
+        if cand.cosine is None:
+            b, w_rel, w_rrf = tuning.lexical_coef
+            p = _sigmoid(b + w_rel * rel + w_rrf * cand.fused)
+        else:
+            b, w_cos, w_rel, w_rrf = tuning.hybrid_coef
+            p = _sigmoid(b + w_cos * cand.cosine + w_rel * rel + w_rrf * cand.fused)
+        ceiling = min(ceiling, p)
+        cand.score = round(ceiling, 6)
+
+
+def strength(
+    score: float,
+    *,
+    query_words: int,
+    item_date: date | None,
+    today: date,
+    tuning: Tuning = DEFAULT_TUNING,
+) -> str | None:
+    """``strong``, ``suggested`` or None (not worth showing).
+
+    Short claims ("Taxes went up.") match many unrelated checks, and an old check
+    may be out of date, so both are at most suggestions; nothing is ever confirmed
+    automatically.
+    """
+    if score < tuning.suggested:
+        return None
+    if score < tuning.strong or query_words < tuning.short_words:
+        return SUGGESTED
+    if item_date is not None and (today - item_date).days > tuning.max_age_days:
+        return SUGGESTED
+    return STRONG

@@ -1,0 +1,109 @@
+"""The one search interface: the match task, the partner API and the benchmark call it.
+
+``search(text, limit=..., kinds=...)`` runs lexical retrieval in the database and,
+when the embedding extra is installed, exact dense retrieval over every stored vector,
+fuses both lists (``ranking.fuse``) and returns ``Match`` objects best first. Without
+the extra it is lexical-only and says so: ``semantic_available()`` is False (the API
+exposes it) and a warning is logged once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connections
+from django.utils import timezone
+
+from factcheck.matching import backends, embedding, ranking, text, vectors
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str  # SearchKind: factcheck / claim / article
+    object_id: int
+    doc_id: int
+    rank: int
+    score: float  # 0..1, calibrated on the train splits
+    strength: str | None  # "strong", "suggested" or None (below the suggestion threshold)
+    method: str  # hybrid / lexical / semantic
+    text: str
+    context: str
+    item_date: date | None
+    cosine: float | None
+    lexical_rank: int | None
+    dense_rank: int | None
+
+
+def semantic_available() -> bool:
+    """True when dense retrieval is on (the optional extra installed and loadable)."""
+    return embedding.available()
+
+
+def search(
+    query: str,
+    *,
+    limit: int = 10,
+    kinds: tuple[str, ...] | list[str] | None = None,
+    context: str = "",
+    alias: str = "default",
+    tuning: ranking.Tuning = ranking.DEFAULT_TUNING,
+) -> list[Match]:
+    """Prior coverage for ``query``, best first.
+
+    ``context`` (e.g. the sentences before a debate line) is added to the dense
+    query only. ``kinds`` restricts the result to some ``SearchKind`` values.
+    """
+    query = text.clean(query)
+    if not query:
+        return []
+    kinds = tuple(kinds) if kinds else None
+    depth = max(limit, tuning.lexical_depth)
+    lexical = backends.lexical_search(query, limit=depth, kinds=kinds, alias=alias)
+    dense, cosine_of = [], None
+    if semantic_available():
+        cache = vectors.cache_for(alias)
+        cache.refresh()
+        qvec = embedding.embed([f"{context} {query}".strip()])[0]
+        dense = cache.search(qvec, limit=max(limit, tuning.dense_depth), kinds=kinds)
+        cosine_of = lambda ids: cache.cosines(qvec, ids)  # noqa: E731
+    fused = ranking.fuse(lexical, dense, cosine_of=cosine_of, tuning=tuning)[:limit]
+    return _materialise(fused, query=query, alias=alias, tuning=tuning)
+
+
+def _materialise(fused, *, query, alias, tuning) -> list[Match]:
+    from factcheck.models import SearchDoc
+
+    docs = SearchDoc.objects.using(alias).only("kind", "object_id", "text", "context", "item_date")
+    by_id = docs.in_bulk([c.doc_id for c in fused])
+    today = timezone.localdate()
+    words = text.word_count(query)
+    out = []
+    for cand in fused:
+        doc = by_id.get(cand.doc_id)
+        if doc is None:  # deleted since the vector cache loaded it
+            continue
+        out.append(
+            Match(
+                kind=doc.kind,
+                object_id=doc.object_id,
+                doc_id=doc.pk,
+                rank=len(out) + 1,
+                score=cand.score,
+                strength=ranking.strength(
+                    cand.score, query_words=words, item_date=doc.item_date, today=today, tuning=tuning
+                ),
+                method=cand.method,
+                text=doc.text,
+                context=doc.context,
+                item_date=doc.item_date,
+                cosine=cand.cosine,
+                lexical_rank=cand.lexical_rank,
+                dense_rank=cand.dense_rank,
+            )
+        )
+    return out
+
+
+def vendor(alias: str = "default") -> str:
+    return connections[alias].vendor

@@ -1,0 +1,126 @@
+"""Exact dense search over every stored vector, cached in-process.
+
+Vectors live in ``SearchDoc.embedding`` (float16, 768 bytes each). Each process keeps
+one float32 matrix of all of them and refreshes it incrementally from rows whose
+``updated_at`` moved (an indexed query that returns nothing in the common case), with
+a full reload every ``FULL_RELOAD_SECONDS`` to forget deleted rows. numpy exact search
+costs about 7 ms per query at 100k vectors and 70 ms at 1M on 2 cores; past that an ANN
+index (usearch / faiss) built from the same stored vectors is the next step.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from factcheck.matching import embedding
+
+FULL_RELOAD_SECONDS = 600
+# Rows committed a little after their ``updated_at`` was set are still picked up.
+OVERLAP = timedelta(seconds=2)
+_BATCH = 20000
+_KIND_CODES: dict[str, int] = {}
+
+
+def _kind_code(kind: str) -> int:
+    return _KIND_CODES.setdefault(kind, len(_KIND_CODES))
+
+
+def encode(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f2").tobytes()
+
+
+def decode(blob: bytes | memoryview) -> np.ndarray:
+    return np.frombuffer(bytes(blob), dtype="<f2").astype(np.float32)
+
+
+class VectorCache:
+    """All stored vectors of one database alias, as one matrix plus row bookkeeping."""
+
+    def __init__(self, alias: str = "default"):
+        self.alias = alias
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.kinds = np.zeros(0, dtype=np.int16)
+        self.matrix = np.zeros((0, embedding.DIM), dtype=np.float32)
+        self.row_of: dict[int, int] = {}
+        self.seen_until: datetime | None = None
+        self.loaded_at = 0.0
+
+    def refresh(self) -> None:
+        with self._lock:
+            if time.monotonic() - self.loaded_at > FULL_RELOAD_SECONDS:
+                self._reset()
+                self.loaded_at = time.monotonic()
+            self._load_changed()
+
+    def _load_changed(self) -> None:
+        from factcheck.models import SearchDoc
+
+        rows = SearchDoc.objects.using(self.alias).filter(embedding_model=embedding.MODEL_ID)
+        if self.seen_until is not None:
+            rows = rows.filter(updated_at__gte=self.seen_until - OVERLAP)
+        new_ids, new_kinds, new_vecs = [], [], []
+        latest = self.seen_until
+        for doc_id, kind, blob, updated in rows.values_list("id", "kind", "embedding", "updated_at").iterator(
+            chunk_size=_BATCH
+        ):
+            vec = decode(blob)
+            latest = updated if latest is None or updated > latest else latest
+            row = self.row_of.get(doc_id)
+            if row is not None:
+                self.matrix[row] = vec
+                self.kinds[row] = _kind_code(kind)
+            else:
+                new_ids.append(doc_id)
+                new_kinds.append(_kind_code(kind))
+                new_vecs.append(vec)
+        if new_ids:
+            start = len(self.ids)
+            self.ids = np.concatenate([self.ids, np.array(new_ids, dtype=np.int64)])
+            self.kinds = np.concatenate([self.kinds, np.array(new_kinds, dtype=np.int16)])
+            self.matrix = np.vstack([self.matrix, np.stack(new_vecs)])
+            self.row_of.update({doc_id: start + i for i, doc_id in enumerate(new_ids)})
+        self.seen_until = latest
+
+    def search(
+        self, query: np.ndarray, *, limit: int, kinds: tuple[str, ...] | None = None
+    ) -> list[tuple[int, float]]:
+        """Top ``limit`` (doc_id, cosine) by exact inner product of unit vectors."""
+        if not len(self.ids):
+            return []
+        sims = self.matrix @ query
+        if kinds is not None:
+            codes = [_kind_code(k) for k in kinds]
+            sims = np.where(np.isin(self.kinds, codes), sims, -2.0)
+        limit = min(limit, len(sims))
+        top = np.argpartition(-sims, limit - 1)[:limit]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [(int(self.ids[i]), float(sims[i])) for i in top if sims[i] > -2.0]
+
+    def cosines(self, query: np.ndarray, doc_ids: list[int]) -> dict[int, float]:
+        rows = [(d, self.row_of[d]) for d in doc_ids if d in self.row_of]
+        if not rows:
+            return {}
+        sims = self.matrix[[r for _, r in rows]] @ query
+        return {d: float(s) for (d, _), s in zip(rows, sims, strict=True)}
+
+
+_caches: dict[str, VectorCache] = {}
+
+
+def cache_for(alias: str = "default") -> VectorCache:
+    if alias not in _caches:
+        _caches[alias] = VectorCache(alias)
+    return _caches[alias]
+
+
+def clear_caches() -> None:
+    """Forget every cached matrix (tests, and after ``rebuild_search_index``)."""
+    _caches.clear()
