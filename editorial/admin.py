@@ -1,6 +1,12 @@
+"""Outlets and articles. ``factcheck`` extends the article page with its claims; this app
+knows nothing of that (see ``factcheck/admin/articles.py``)."""
+
 from django.contrib import admin
+from django.db import transaction
 
 from editorial.models import Article, Outlet
+from editorial.services import content_hash
+from editorial.signals import article_text_changed
 
 
 @admin.register(Outlet)
@@ -18,3 +24,14 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "url", "external_key"]
     date_hierarchy = "published_at"
     readonly_fields = ["content_hash", "extracted_hash", "extracted_at", "created_at", "updated_at"]
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        """Keep ``content_hash`` true to the text and announce a changed text, as imports do."""
+        digest = content_hash(title=obj.title, body=obj.body)
+        text_changed = obj.content_hash != digest
+        obj.content_hash = digest
+        with transaction.atomic():
+            obj.save()
+            if text_changed:
+                article_text_changed.send(sender=Article, article=obj)

@@ -1,0 +1,113 @@
+"""Presentation helpers for the desk: highlighted article text, state badges, scores.
+
+Everything that comes from an article or a claim is escaped here; only our own markup
+(``<mark>``, ``<span>``) is marked safe. Article bodies are plain text and are never
+rendered as HTML, whatever they contain.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from factcheck import ratings
+from factcheck.models import ClaimState
+
+STATE_COLOURS: dict[str, str] = {
+    ClaimState.CANDIDATE: "#57606a",
+    ClaimState.DISMISSED: "#8c959f",
+    ClaimState.SELECTED: "#0969da",
+    ClaimState.RESEARCHING: "#8250df",
+    ClaimState.IN_REVIEW: "#bf8700",
+    ClaimState.APPROVED: "#1b7c83",
+    ClaimState.PUBLISHED: "#1a7f37",
+}
+
+CONTEXT_CHARS = 400
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of text to mark: ``[start, end)`` in the body, with a class and a tooltip."""
+
+    start: int
+    end: int
+    css_class: str = "desk-hl"
+    title: str = ""
+
+
+def state_badge(state: str, label: str) -> SafeString:
+    """A coloured pill that still reads without colour: the label is the text."""
+    colour = STATE_COLOURS.get(state, "#57606a")
+    return format_html(
+        '<span class="desk-badge desk-state-{}" style="background:{}">{}</span>', state, colour, label
+    )
+
+
+def highlight(body: str, spans: list[Span]) -> SafeString:
+    """``body`` escaped, with each span wrapped in ``<mark>``.
+
+    Spans outside the body, empty, or overlapping an earlier one are left out rather than
+    breaking the text: offsets can be stale after an article was edited.
+    """
+    parts: list[str] = []
+    cursor = 0
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if span.start < cursor or span.end <= span.start or span.end > len(body):
+            continue
+        parts.append(escape(body[cursor : span.start]))
+        parts.append(
+            format_html(
+                '<mark class="{}" title="{}">{}</mark>',
+                span.css_class,
+                span.title,
+                body[span.start : span.end],
+            )
+        )
+        cursor = span.end
+    parts.append(escape(body[cursor:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped or format_html
+
+
+def claim_in_context(
+    body: str, start: int | None, end: int | None, radius: int = CONTEXT_CHARS
+) -> SafeString:
+    """The claim's sentence highlighted with ``radius`` characters either side, cut at spaces.
+
+    Returns an empty string when the offsets do not fit the body (the caller explains why).
+    """
+    if start is None or end is None or not 0 <= start < end <= len(body):
+        return mark_safe("")
+    left = max(0, start - radius)
+    right = min(len(body), end + radius)
+    if left > 0:
+        space = body.find(" ", left, start)
+        left = space + 1 if space >= 0 else left
+    if right < len(body):
+        space = body.rfind(" ", end, right)
+        right = space if space >= 0 else right
+    text = highlight(body[left:right], [Span(start - left, end - left, "desk-hl desk-hl-current")])
+    prefix = "… " if left > 0 else ""
+    suffix = " …" if right < len(body) else ""
+    return format_html("{}{}{}", prefix, text, suffix)
+
+
+def score_bar(score: float | None) -> SafeString:
+    """A score in 0..1 as a number with a thin bar; a dash when there is none."""
+    if score is None:
+        return format_html('<span class="desk-muted">{}</span>', "—")
+    width = round(max(0.0, min(1.0, score)) * 100)
+    return format_html(
+        '<span class="desk-score"><span class="desk-score-bar" style="width:{}%"></span></span>'
+        '<span class="desk-score-num">{}</span>',
+        width,
+        f"{score:.2f}",
+    )
+
+
+def rating_label(key: str | None) -> SafeString:
+    """A rating as a small coloured label (the ratings scale's colours); a dash for none."""
+    rating = ratings.rating_for(key or "")
+    if rating is None:
+        return format_html('<span class="desk-muted">{}</span>', "—")
+    return format_html('<span class="desk-rating" style="color:{}">{}</span>', rating.colour, rating.label)
