@@ -38,7 +38,8 @@ PRONOUN = r"(?:He|She|They|he|she|they)"
 ADVERB = r"(?:\w+ly|also|further|later|then|again|once|even|still|had|has|have|was|is)"
 _ORG_SUBJECT = (
     r"[Tt]he\s+(?:[a-z]+\s+)?(?:ministry|police|government|company|agency|department|"
-    r"commission|army|military|court|administration|spokesman|spokeswoman|report|study)"
+    r"commission|army|military|court|administration|spokesman|spokeswoman|report|study|"
+    r"office|bureau|institute|authorities|officials|agency|survey|data|figures)"
 )
 _SUBJ = rf"(?P<who>{NAME}|{_ORG_SUBJECT}|{PRONOUN})"
 
@@ -47,7 +48,7 @@ PATTERNS = [
     re.compile(rf"[,?!.]?[”\"]\s*,?\s*{_SUBJ}\s+(?:{ADVERB}\s+)?(?:{VERBS})\b"),
     # ", said Trump"
     re.compile(rf"[,?!.]?[”\"]\s*,?\s*(?:{VERBS})\s+(?P<who>{NAME})"),
-    re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{NAME})"),
+    re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_ORG_SUBJECT}|{NAME})"),
     # optional leading phrase, subject, optional parenthetical, optional adverb, verb
     re.compile(
         rf"^(?:[^,“\"]{{1,80}},\s+)?{_SUBJ}(?:\s*,[^,“\"]{{1,80}},)?\s+"
