@@ -1,5 +1,6 @@
 """The extraction task and service on a real database: idempotence, re-anchoring, retries."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -80,9 +81,8 @@ def test_edit_replaces_candidates_and_reanchors_claims_in_the_workflow():
     Claim.objects.filter(pk=doe.pk).update(state=ClaimState.SELECTED)
     exports = Claim.objects.get(article=article, claimant="Statistics office")
 
-    new_body = (
-        "Breaking: parliament voted 301 to 250 on Tuesday to pass the budget.\n\n"
-        + BODY.replace("Exports rose by 12% to $40 billion last year, according to the statistics office.\n\n", "")
+    new_body = "Breaking: parliament voted 301 to 250 on Tuesday to pass the budget.\n\n" + BODY.replace(
+        "Exports rose by 12% to $40 billion last year, according to the statistics office.\n\n", ""
     )
     edit(article, new_body)
     created = services.claims_extract(article_id=article.pk)
@@ -157,7 +157,7 @@ def test_task_for_a_deleted_article_is_a_no_op():
 
 def test_seed_article_end_to_end(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("import_seeds", str(SEED), stdout=open("/dev/null", "w"))
+        call_command("import_seeds", str(SEED), stdout=io.StringIO())
     article = Article.objects.get()
     claims = list(article.claims.order_by("-checkworthiness"))
     assert 4 <= len(claims) <= 9
