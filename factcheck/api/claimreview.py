@@ -1,13 +1,14 @@
 """ClaimReview JSON-LD for one fact-check, as Google's fact-check markup guide describes it.
 
-``claimreview_document`` is pure (plain values in, a dict out) so the public pages can
-reuse it; ``claimreview_for_claim`` gathers those values from a claim loaded with
-``factcheck_feed()``.
+The public-pages issue owns the builder (``factcheck.claimreview_export``), so the API and
+the pages publish the same document; this module uses it when present. The fallback below
+(``claimreview_document``, pure) keeps the API whole on a tree without it.
 """
 
 from datetime import date, datetime
 
 from django.conf import settings
+from django.urls import NoReverseMatch
 
 from factcheck import ratings
 
@@ -62,19 +63,26 @@ def _iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
-def public_url(claim) -> str:
-    """The fact-check's public page (the public-pages issue owns the route; this is its shape)."""
-    from django.urls import NoReverseMatch, reverse
+try:
+    from factcheck.claimreview_export import claimreview_build, factcheck_url
+except ImportError:  # pragma: no cover - only on a tree without the public pages
+    claimreview_build = factcheck_url = None
 
-    for name in ("public:factcheck_detail", "public:factcheck-detail", "factcheck_detail"):
+
+def public_url(claim) -> str:
+    """The fact-check's public page."""
+    if factcheck_url is not None:
         try:
-            return settings.SITE_URL + reverse(name, kwargs={"pk": claim.pk})
-        except NoReverseMatch:
-            continue
+            return factcheck_url(claim=claim)
+        except NoReverseMatch:  # the public URLs are not mounted in this project
+            pass
     return f"{settings.SITE_URL}/fact-checks/{claim.pk}/"
 
 
 def claimreview_for_claim(claim) -> dict:
+    """The document for a claim loaded with ``factcheck_feed()`` (no further queries)."""
+    if claimreview_build is not None:
+        return claimreview_build(claim=claim)
     verdict = claim.current_verdict
     article = claim.article
     return claimreview_document(

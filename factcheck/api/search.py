@@ -2,19 +2,17 @@
 
 Ranking belongs to ``factcheck.matching.search`` (the matching issue). This module only
 turns its matches into API rows, drops anything of ours that is not published, and keeps
-the order. Until the matcher lands, a small word-overlap ranking stands in for it.
+the order.
 """
 
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
 
 from factcheck.api.claimreview import public_url
 from factcheck.api.queries import factcheck_feed
+from factcheck.matching import search
 from factcheck.models import PriorFactCheck
-from factcheck.selectors import published_factchecks
 
 OURS, PRIOR = "claim", "factcheck"  # SearchDoc kinds
 
@@ -45,10 +43,6 @@ def claims_search(*, text: str, limit: int, min_score: float | None = None) -> l
 
 
 def _rank(text: str, *, limit: int) -> list[Hit]:
-    try:
-        from factcheck.matching import search
-    except ImportError:
-        return _word_overlap(text, limit=limit)
     matches = search(text, limit=limit, kinds=(OURS, PRIOR))
     return [Hit(kind=str(m.kind), object_id=int(m.object_id), score=_unit(m.score)) for m in matches]
 
@@ -93,39 +87,3 @@ def _prior_row(prior: PriorFactCheck, score: float) -> dict:
             "rating_value": prior.rating_value,
         },
     }
-
-
-# --- stand-in ranking until factcheck.matching lands -------------------------------------
-_WORD = re.compile(r"\w{3,}")
-_CANDIDATES = 200
-
-
-def _words(text: str) -> set[str]:
-    return {w.casefold() for w in _WORD.findall(text)}
-
-
-def _word_overlap(text: str, *, limit: int) -> list[Hit]:
-    words = sorted(_words(text), key=len, reverse=True)[:8]
-    if not words:
-        return []
-    ours_q, prior_q = Q(), Q()
-    for word in words:
-        ours_q |= Q(text__icontains=word)
-        prior_q |= Q(claim_reviewed__icontains=word)
-    query = set(words)
-    scored = [
-        Hit(OURS, pk, _overlap(query, body))
-        for pk, body in published_factchecks().filter(ours_q).values_list("pk", "text")[:_CANDIDATES]
-    ] + [
-        Hit(PRIOR, pk, _overlap(query, body))
-        for pk, body in PriorFactCheck.objects.filter(prior_q).values_list("pk", "claim_reviewed")[
-            :_CANDIDATES
-        ]
-    ]
-    scored.sort(key=lambda h: (-h.score, h.kind, h.object_id))
-    return scored[:limit]
-
-
-def _overlap(query: set[str], body: str) -> float:
-    words = _words(body)
-    return _unit(len(query & words) / len(query | words)) if words else 0.0
