@@ -8,6 +8,7 @@ admin.site.index_title = "Desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("factcheck.api.urls")),
+    path("", include("factcheck.public.urls")),  # /fact-checks/..., feeds, /sitemap.xml
 ]
 
 # JSON errors under /api/, Django's pages elsewhere (factcheck/api/exceptions.py).
