@@ -167,3 +167,9 @@ def other_editor(db):
 @pytest.fixture
 def superuser(db):
     return factories.SuperuserFactory()
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """MD5 hashing for tests that create many users (PBKDF2 costs ~0.5 s per user here)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

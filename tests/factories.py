@@ -128,3 +128,22 @@ class EditorFactory(UserFactory):
 class SuperuserFactory(UserFactory):
     username = factory.Sequence(lambda n: f"admin{n}")
     is_superuser = True
+
+
+def claim_in_state(state: str, *, author=None, verdict: bool | None = None, **claim_fields) -> Claim:
+    """A claim already at ``state`` (set directly, as only a test may), ready for its next step.
+
+    From ``researching`` on it gets a complete current verdict by ``author`` with one source
+    (pass ``verdict=False`` to leave it out, ``verdict=True`` to add one earlier); a
+    published claim's verdict has ``published_at`` set.
+    """
+    from django.utils import timezone
+
+    claim = ClaimFactory(state=state, **claim_fields)
+    if verdict is None:
+        verdict = state in {"researching", "in_review", "approved", "published"}
+    if verdict:
+        published_at = timezone.now() if state == "published" else None
+        current = VerdictFactory(claim=claim, author=author, published_at=published_at)
+        SourceFactory(verdict=current)
+    return claim

@@ -6,7 +6,7 @@ from factcheck import verdicts, workflow
 from factcheck.models import ClaimState, ReviewEvent
 from tests.factories import ClaimFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 
 def test_claim_goes_from_candidate_to_published_and_every_step_is_recorded(fact_checker, editor):
