@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -158,6 +159,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_SERIALIZER = "json"
+# The sweep (run `celery -A config beat`) re-queues articles whose extraction task was lost.
+FACTCHECK_SWEEP_AFTER_MINUTES = env_int("FACTCHECK_SWEEP_AFTER_MINUTES", 15)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-unextracted-articles": {
+        "task": "factcheck.tasks.sweep_unextracted",
+        "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
+    },
+}
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # --- Django REST framework ---------------------------------------------------------------

@@ -1,11 +1,14 @@
 """Celery tasks: thin wrappers that take ids, call services, and are safe to run twice."""
 
 import logging
+import time
+from datetime import timedelta
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerError
 
+from config.queueing import record_unqueued
 from factcheck import services
 
 logger = logging.getLogger(__name__)
@@ -13,17 +16,31 @@ logger = logging.getLogger(__name__)
 RETRY_ON = (OperationalError, InterfaceError)
 
 
+# After a publish failed, skip the broker for this long: each try costs the publish retry
+# policy's wait, so an import of 500 articles would otherwise take minutes to fail.
+BROKER_DOWN_SKIP_SECONDS = 10.0
+_broker_down_until = 0.0
+
+
 def enqueue_on_commit(task, *args) -> None:
     """Queue ``task`` after the current transaction commits (now, outside one).
 
-    If the broker is down the write still stands: the failure is logged and the
-    periodic sweep re-queues the work later.
+    If the broker is down the write still stands: the failure is logged, counted for
+    ``config.queueing.track_unqueued`` (so a command can tell the user) and the periodic
+    sweep (``factcheck.sweeps``) re-queues the work later.
     """
 
     def send():
+        global _broker_down_until
+        if time.monotonic() < _broker_down_until:
+            record_unqueued(task.name)
+            logger.info("Broker marked down, %s%r not queued (the sweep will retry)", task.name, args)
+            return
         try:
             task.delay(*args)
         except BrokerError as exc:
+            _broker_down_until = time.monotonic() + BROKER_DOWN_SKIP_SECONDS
+            record_unqueued(task.name)
             logger.warning(
                 "Broker unavailable, %s%r not queued (the sweep will retry): %s", task.name, args, exc
             )
@@ -51,6 +68,17 @@ def send_review_event_email(self, event_id: int, recipient_ids: list[int]) -> in
     from factcheck.notifications import review_event_notify
 
     return review_event_notify(event_id=event_id, recipient_ids=recipient_ids)
+
+
+@shared_task
+def sweep_unextracted(older_than_minutes: int | None = None) -> int:
+    """Beat runs this every few minutes (``CELERY_BEAT_SCHEDULE``): re-queue lost extractions."""
+    from django.conf import settings
+
+    from factcheck.sweeps import articles_sweep_unextracted
+
+    minutes = settings.FACTCHECK_SWEEP_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
+    return articles_sweep_unextracted(older_than=timedelta(minutes=minutes)).queued
 
 
 # --- partner webhooks (factcheck.webhooks) --------------------------------------------------

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from config.queueing import track_unqueued
 from editorial.importers import SUPPORTED_SUFFIXES, ImportFileError, parse_file
 from editorial.services import article_ingest
 
@@ -30,11 +31,12 @@ class Command(BaseCommand):
         for where in missing:
             self._fail(counts, where, "no such file or folder")
         show_progress = self.stdout.isatty() and len(files) > 1
-        for done, path in enumerate(files, 1):
-            self._import_file(path, counts, max_bytes=max_bytes, dry_run=dry_run)
-            if show_progress:
-                self.stdout.write(f"\r{done}/{len(files)} files", ending="")
-                self.stdout.flush()
+        with track_unqueued() as unqueued:
+            for done, path in enumerate(files, 1):
+                self._import_file(path, counts, max_bytes=max_bytes, dry_run=dry_run)
+                if show_progress:
+                    self.stdout.write(f"\r{done}/{len(files)} files", ending="")
+                    self.stdout.flush()
         if show_progress:
             self.stdout.write("")
         prefix = "dry run: would have " if dry_run else ""
@@ -42,6 +44,12 @@ class Command(BaseCommand):
             f"{prefix}imported {counts['imported']}, updated {counts['updated']}, "
             f"unchanged {counts['unchanged']}, failed {counts['failed']}"
         )
+        if unqueued.total():
+            # The articles are saved; only their follow-up work (claim extraction) waits.
+            self.stderr.write(
+                f"WARNING: {unqueued.total()} article(s) saved but not queued for claim extraction "
+                "(task broker unavailable); the periodic sweep (manage.py sweep_pending) will queue them."
+            )
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} file(s) or record(s) failed; see the messages above")
 

@@ -1,0 +1,84 @@
+"""A worker SIGKILLed in the middle of a batch of 500 extractions loses nothing.
+
+``acks_late`` + ``reject_on_worker_lost``: a message is acknowledged only after its task
+ran, so a pool process killed mid-task has its message re-queued at once, and a whole
+worker killed leaves its unacknowledged messages in Redis to be redelivered after the
+visibility timeout (or re-queued earlier by the sweep). ``claims_extract`` runs in one
+transaction and is idempotent, so the rerun finishes the work without duplicates.
+"""
+
+import os
+import signal
+import time
+
+import pytest
+
+from factcheck.tasks import extract_claims
+from tests.reliability.batch import articles_pending, extracted_count, lost_or_wrong
+from tests.reliability.harness import manage, publish, wait_for
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+BATCH = 500
+
+
+def test_pool_process_killed_mid_task_loses_no_article(make_redis, make_worker):
+    redis = make_redis(aof=False)
+    ids = articles_pending(BATCH)
+    worker = make_worker(redis.url)
+    publish(extract_claims, ids, redis.url)
+    assert wait_for(lambda: extracted_count(ids) >= 50, timeout=60), worker.log()[-3000:]
+
+    lost_jobs = 0
+    for _ in range(10):  # a pool process may be between tasks; kill until one dies mid-task
+        before = worker.log().count("exited prematurely")
+        os.kill(worker.pool_children()[0], signal.SIGKILL)
+        wait_for(lambda b=before: worker.log().count("exited prematurely") > b, timeout=3)
+        lost_jobs = worker.log().count("exited prematurely")
+        if lost_jobs >= 2 or extracted_count(ids) > BATCH - 50:
+            break
+
+    assert lost_jobs >= 1, "no pool process was killed in the middle of a task"
+    assert wait_for(lambda: extracted_count(ids) == BATCH, timeout=90), worker.log()[-3000:]
+    assert lost_or_wrong(ids) == []
+
+
+def test_whole_worker_killed_then_restarted_loses_no_article(make_redis, make_worker):
+    redis = make_redis(aof=False)
+    ids = articles_pending(BATCH)
+    # A short visibility timeout so the killed worker's unacknowledged messages come back
+    # within the test; production keeps an hour and relies on the sweep in between.
+    first = make_worker(redis.url, CELERY_VISIBILITY_TIMEOUT="5")
+    publish(extract_claims, ids, redis.url)
+    assert wait_for(lambda: extracted_count(ids) >= 100, timeout=60), first.log()[-3000:]
+    first.kill()
+    done_at_kill = extracted_count(ids)
+    unacked = int(redis.cli("hlen", "unacked").stdout.strip() or 0)
+    # kombu scans for expired unacknowledged messages when a worker starts and then only
+    # every ~100 s: restart once they are past the visibility timeout, as an operator would.
+    time.sleep(6)
+
+    second = make_worker(redis.url, CELERY_VISIBILITY_TIMEOUT="5")
+    assert wait_for(lambda: extracted_count(ids) == BATCH, timeout=90), second.log()[-3000:]
+    assert done_at_kill < BATCH and unacked >= 1, (done_at_kill, unacked)
+    assert lost_or_wrong(ids) == []
+
+
+def test_unacked_messages_of_a_killed_worker_are_recovered_by_the_sweep(make_redis, make_worker):
+    """Default visibility timeout (an hour): the sweep re-queues what the dead worker held."""
+    redis = make_redis(aof=False)
+    ids = articles_pending(BATCH)
+    first = make_worker(redis.url)
+    publish(extract_claims, ids, redis.url)
+    assert wait_for(lambda: extracted_count(ids) >= 100, timeout=60), first.log()[-3000:]
+    first.kill()
+    unacked = int(redis.cli("hlen", "unacked").stdout.strip() or 0)
+
+    second = make_worker(redis.url)
+    wait_for(lambda: redis.queue_length() == 0 and extracted_count(ids) >= BATCH - unacked, timeout=90)
+    stranded = BATCH - extracted_count(ids)
+    swept = manage("sweep_pending", "--older-than", "0", broker_url=redis.url)
+    assert swept.returncode == 0, swept.stderr
+    assert wait_for(lambda: extracted_count(ids) == BATCH, timeout=60), second.log()[-3000:]
+    assert unacked >= 1 and stranded >= 1, (unacked, stranded, swept.stdout)
+    assert lost_or_wrong(ids) == []
