@@ -10,6 +10,7 @@ from importlib.util import find_spec
 
 from django.contrib import admin
 
+from factcheck import admin_partners  # noqa: F401  (partners, API keys, webhooks)
 from factcheck.admin import articles, claims, records  # noqa: F401  (registers the admins)
 from factcheck.models import CoverageMatch, PriorFactCheck
 

@@ -6,7 +6,7 @@ events are an audit trail: nobody edits or adds them by hand.
 
 from django.contrib import admin
 
-from factcheck.models import ApiKey, Partner, ReviewEvent, Source, Verdict, Webhook, WebhookDelivery
+from factcheck.models import ReviewEvent, Source, Verdict
 
 
 class SourceInline(admin.TabularInline):
@@ -46,6 +46,3 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-admin.site.register([Partner, ApiKey, Webhook, WebhookDelivery])
