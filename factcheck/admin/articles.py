@@ -27,7 +27,6 @@ class ClaimInline(admin.TabularInline):
     fk_name = "article"
     extra = 0
     can_delete = False
-    show_change_link = True
     fields = ["claim_text", "claimant", "state_badge", "worthiness", "best_match"]
     readonly_fields = fields
     verbose_name_plural = "claims in this article"
@@ -48,7 +47,8 @@ class ClaimInline(admin.TabularInline):
 
     @admin.display(description="Claim")
     def claim_text(self, claim):
-        return Truncator(claim.text).chars(140)
+        url = reverse("admin:factcheck_claim_change", args=[claim.pk])
+        return format_html('<a href="{}">{}</a>', url, Truncator(claim.text).chars(140))
 
     @admin.display(description="State")
     def state_badge(self, claim):

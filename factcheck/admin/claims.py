@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import Max, OuterRef, Subquery
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -83,7 +84,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "rating",
         "priority",
         "due",
-        "updated_at",
+        "updated",
     ]
     list_display_links = ["claim_text"]
     list_select_related = ["assignee", "article__outlet"]
@@ -134,7 +135,7 @@ class ClaimAdmin(admin.ModelAdmin):
     def state_badge(self, claim):
         return display.state_badge(claim.state, claim.get_state_display())
 
-    @admin.display(description="Prior coverage", ordering="best_match_score")
+    @admin.display(description="Prior match", ordering="best_match_score")
     def best_match(self, claim):
         return display.score_bar(claim.best_match_score)
 
@@ -146,9 +147,14 @@ class ClaimAdmin(admin.ModelAdmin):
     def due(self, claim):
         if claim.due_date is None:
             return ""
+        day = date_format(claim.due_date, "j M")
         if is_overdue(claim, timezone.localdate()):
-            return format_html('<span class="desk-overdue" title="Overdue">⚠ {}</span>', claim.due_date)
-        return claim.due_date
+            return format_html('<span class="desk-overdue" title="Overdue">⚠ {}</span>', day)
+        return day
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated(self, claim):
+        return date_format(timezone.localtime(claim.updated_at), "j M H:i")
 
     # --- permissions of the bulk actions: the workflow's own permission for each -----------
     def _may(self, request, name: str) -> bool:
@@ -171,7 +177,7 @@ class ClaimAdmin(admin.ModelAdmin):
                 ("Desk", {"fields": ["priority", "due_date"]}),
             ]
         return [
-            (None, {"fields": ["text_readonly", "claimant", "claim_type", "quote"]}),
+            ("Claim", {"fields": ["text_readonly", "claimant", "claim_type", "quote"]}),
             ("Desk", {"fields": ["priority", "due_date", "version"]}),
             (
                 "Details",
@@ -217,7 +223,7 @@ class ClaimAdmin(admin.ModelAdmin):
     # --- pages ----------------------------------------------------------------------------
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)
-        extra = dict(extra_context or {})
+        extra = {"show_save_and_add_another": False, **(extra_context or {})}
         if claim is not None:
             extra.update(
                 claim_page_context(

@@ -1,8 +1,8 @@
-"""The verdict editor on the claim page: rating, summary, the sources to remove and to add.
+"""The verdict editor on the claim page: rating, summary and the source list, one form.
 
 The form carries the verdict's ``revision`` (0 when there is none yet); the save goes
-through ``factcheck.verdicts``, which refuses it when someone else saved in between.
-Existing sources are removed or kept, not edited in place: that is what the service offers.
+through ``factcheck.verdicts.verdict_save``, which replaces the source list in the same
+transaction and refuses the whole save when someone else saved the verdict in between.
 """
 
 from django import forms
@@ -23,7 +23,7 @@ class VerdictForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
-class NewSourceForm(forms.Form):
+class SourceForm(forms.Form):
     url = forms.URLField(
         max_length=2000,
         required=False,
@@ -41,7 +41,17 @@ class NewSourceForm(forms.Form):
         return cleaned
 
 
-NewSourceFormSet = forms.formset_factory(NewSourceForm, extra=2, max_num=20, validate_max=True)
+SourceFormSet = forms.formset_factory(SourceForm, extra=1, can_delete=True, max_num=50, validate_max=True)
+
+
+def source_rows(formset) -> list[dict]:
+    """The sources a valid formset keeps: rows with an address, not marked for removal."""
+    fields = ("url", "title", "publisher", "accessed_at")
+    return [
+        {name: row.get(name) for name in fields}
+        for row in formset.cleaned_data
+        if row.get("url") and not row.get("DELETE")
+    ]
 
 
 def verdict_forms(current: Verdict | None, data=None) -> tuple[VerdictForm, forms.BaseFormSet]:
@@ -51,6 +61,11 @@ def verdict_forms(current: Verdict | None, data=None) -> tuple[VerdictForm, form
         "summary": current.summary if current else "",
         "revision": current.revision if current else 0,
     }
-    return VerdictForm(data=data, initial=initial, prefix="verdict"), NewSourceFormSet(
-        data=data, prefix="sources"
+    sources = [
+        {"url": s.url, "title": s.title, "publisher": s.publisher, "accessed_at": s.accessed_at}
+        for s in (current.sources.all() if current else [])
+    ]
+    return (
+        VerdictForm(data=data, initial=initial, prefix="verdict"),
+        SourceFormSet(data=data, initial=sources, prefix="sources"),
     )
