@@ -150,10 +150,29 @@ def _appearance(claim: Claim) -> dict | None:
     return work
 
 
+def review_language(*, claim: Claim) -> str:
+    """We write a fact-check in the language of the claim, else the site's language."""
+    article = claim.article
+    return (article.language if article is not None and article.language else "") or (
+        settings.LANGUAGE_CODE.split("-")[0]
+    )
+
+
 def claimreview_build(
-    *, claim: Claim, site_url: str | None = None, organisation_name: str | None = None, context: bool = True
+    *,
+    claim: Claim,
+    site_url: str | None = None,
+    organisation_name: str | None = None,
+    context: bool = True,
+    full_claim: bool = False,
 ) -> dict:
-    """The ClaimReview of a published claim (verdicts prefetched). ``context``: add ``@context``."""
+    """The ClaimReview of a published claim (verdicts prefetched).
+
+    ``context`` adds ``@context`` (off inside a DataFeed). ``full_claim`` puts the whole
+    claim in ``claimReviewed`` instead of Google's 75-character summary: the feed does, so
+    another desk importing it gets the claim as said; the full text is in
+    ``itemReviewed.name`` either way.
+    """
     site_url = site_url if site_url is not None else settings.SITE_URL
     organisation_name = organisation_name if organisation_name is not None else settings.ORGANISATION_NAME
     verdict = claim.current_verdict
@@ -165,9 +184,10 @@ def claimreview_build(
         {
             "@type": "ClaimReview",
             "url": factcheck_url(claim=claim, site_url=site_url),
-            "claimReviewed": claim_reviewed_text(claim.text),
+            "claimReviewed": " ".join(claim.text.split()) if full_claim else claim_reviewed_text(claim.text),
             "author": organisation(name=organisation_name, site_url=site_url),
             "datePublished": _iso(first),
+            "inLanguage": review_language(claim=claim),
         }
     )
     if last and first and last > first:
@@ -184,14 +204,21 @@ def datafeed_build(
     site_url: str | None = None,
     organisation_name: str | None = None,
 ) -> dict:
-    """The schema.org DataFeed of ClaimReviews (``dataFeedElement[].item[]``), as Data Commons reads it."""
+    """The schema.org DataFeed of ClaimReviews (``dataFeedElement[].item[]``), as Data Commons reads it.
+
+    Each element is one fact-check; ``claimReviewed`` carries the full claim (see above).
+    """
     site_url = site_url if site_url is not None else settings.SITE_URL
     organisation_name = organisation_name if organisation_name is not None else settings.ORGANISATION_NAME
     elements, newest = [], None
     for claim in claims:
         first, last = factcheck_dates(claim=claim)
         review = claimreview_build(
-            claim=claim, site_url=site_url, organisation_name=organisation_name, context=False
+            claim=claim,
+            site_url=site_url,
+            organisation_name=organisation_name,
+            context=False,
+            full_claim=True,
         )
         elements.append(
             {

@@ -38,3 +38,11 @@ def script_elements(content: bytes) -> list:
 def raw_jsonld(content: bytes) -> dict:
     (script,) = [s for s in script_elements(content) if s.get("type") == "application/ld+json"]
     return json.loads(script.text)
+
+
+def xml_root(content: bytes):
+    """Parse our own feed/sitemap output; entities and network off all the same."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.fromstring(content, parser)  # noqa: S320
