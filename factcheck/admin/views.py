@@ -9,6 +9,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from factcheck import ratings
 from factcheck.admin import display
 from factcheck.admin.filters import OPEN_STATES
 from factcheck.models import Claim, ClaimState
@@ -26,8 +28,24 @@ QUEUE_LIMIT = 25
 
 
 class TransitionForm(forms.Form):
+    """What a transition button posts; ``assignee``, ``rating`` and ``summary`` only for some."""
+
     note = forms.CharField(required=False, max_length=5000, strip=True)
     version = forms.IntegerField(required=False, min_value=1)
+    assignee = forms.ModelChoiceField(queryset=get_user_model().objects.all(), required=False)
+    rating = forms.ChoiceField(choices=[("", ""), *ratings.CHOICES], required=False)
+    summary = forms.CharField(required=False, max_length=10_000)
+
+    def params_for(self, spec) -> dict:
+        """The keyword parameters ``spec`` accepts, from what was posted."""
+        data = self.cleaned_data
+        params = {}
+        if "assignee" in spec.params and data.get("assignee") is not None:
+            params["assignee"] = data["assignee"]
+        for name in ("rating", "summary"):
+            if name in spec.params and data.get(name):
+                params[name] = data[name]
+        return params
 
 
 def _change_url(claim_id: int) -> str:
@@ -47,10 +65,12 @@ def transition(model_admin):
         if not model_admin.has_view_permission(request, claim):
             raise PermissionDenied
         form = TransitionForm(request.POST)
+        spec = workflow.TRANSITIONS[name]
         if not form.is_valid():
-            messages.error(request, "The form was not valid; reload the page and try again.")
+            problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+            messages.error(request, f"{spec.label}: {problems}")
             return redirect(_change_url(claim.pk))
-        label = getattr(workflow.TRANSITIONS[name], "label", name)
+        label = spec.label
         try:
             claim = workflow.transition(
                 claim,
@@ -58,6 +78,7 @@ def transition(model_admin):
                 user=request.user,
                 note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data["version"],
+                **form.params_for(spec),
             )
         except workflow.TransitionNotAllowed as exc:
             messages.error(request, f"{label}: {exc.reason}")
