@@ -90,6 +90,30 @@ def test_fact_check_page_screenshot_desktop_and_mobile(live_server, browser):
     assert os.path.getsize(ARTIFACTS / "factcheck-desktop.png") > 10_000
 
 
+def test_pages_have_no_axe_accessibility_violations(live_server, browser):
+    """axe-core (WCAG 2.1 A/AA rules, colour contrast included) on every public page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    claim = build_factcheck(state="corrected", quote="Unemployment is down to 4.2 per cent.")
+    build_factcheck(text="Bus fares have doubled since 2020.", rating="half_true")
+    urls = [
+        "/fact-checks/",
+        "/fact-checks/?q=nothing-matches",
+        f"/fact-checks/{factcheck_slug(claim=claim)}/",
+        "/fact-checks/rating-scale/",
+    ]
+    axe = Axe()
+    for url in urls:
+        for width in (1280, 390):
+            page, _, _ = _open(browser, live_server.url + url, width=width)
+            page.locator("details").evaluate_all("ds => ds.forEach(d => d.open = true)")
+            results = axe.run(page)
+            assert results.violations_count == 0, f"{url} at {width}px:\n{results.generate_report()}"
+            checked = {rule["id"] for rule in results.response["passes"]}
+            assert {"color-contrast", "heading-order", "landmark-one-main"} <= checked
+            page.close()
+
+
 def test_hostile_claim_never_runs_in_the_browser(live_server, browser):
     claim = build_factcheck(
         text=f"Claim {HOSTILE}",
