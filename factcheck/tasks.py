@@ -81,6 +81,58 @@ def sweep_unextracted(older_than_minutes: int | None = None) -> int:
     return articles_sweep_unextracted(older_than=timedelta(minutes=minutes)).queued
 
 
+# --- prior coverage (factcheck.coverage / factcheck.matching) ------------------------------
+
+REMATCH_BATCH = 100
+
+
+@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+def match_claim(self, claim_id: int) -> int:
+    """Store the claim's prior-coverage suggestions; re-running replaces only suggestions."""
+    from factcheck.coverage import claim_match
+    from factcheck.models import Claim
+
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        logger.info("Claim %s is gone; nothing to match", claim_id)
+        return 0
+    return len(claim_match(claim=claim))
+
+
+@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+def rematch_open_claims(self, claim_ids: list[int] | None = None) -> int:
+    """Re-match open claims; without ids, fan out all open claims in batches of 100."""
+    from factcheck.coverage import open_claim_ids
+
+    if claim_ids is None:
+        ids = open_claim_ids()
+        for start in range(0, len(ids), REMATCH_BATCH):
+            rematch_open_claims.delay(ids[start : start + REMATCH_BATCH])
+        return len(ids)
+    for claim_id in claim_ids:
+        match_claim.run(claim_id)
+    return len(claim_ids)
+
+
+@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+def embed_and_rematch(self, doc_ids: list[int]) -> int:
+    """New or changed prior items: compute their vectors once, then re-match open claims."""
+    from factcheck.matching.index import searchdocs_embed
+
+    embedded = searchdocs_embed(doc_ids=doc_ids)
+    rematch_open_claims.delay()
+    return embedded
+
+
+@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+def rematch_after_publish(self, claim_id: int) -> int:
+    """Queued by the workflow on publish/correct: index our fact-check, re-match open claims."""
+    from factcheck.coverage import published_claim_index
+
+    stale = published_claim_index(claim_id=claim_id)
+    return embed_and_rematch.run(stale)
+
+
 # --- partner webhooks (factcheck.webhooks) --------------------------------------------------
 
 

@@ -34,6 +34,8 @@ class Tuning:
     strong: float = 0.75
     short_words: int = 8
     max_age_days: int = 3 * 365
+    # previous debate/transcript lines given to the dense query by the benchmark
+    context_lines: int = 0
 
 
 DEFAULT_TUNING = Tuning()

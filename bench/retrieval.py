@@ -1,0 +1,212 @@
+"""Prior-coverage retrieval quality through the production path.
+
+    python -m bench.retrieval --collection ../shared/benchmarks/ct2020_task2_tweets/verified_claims.jsonl \
+        --queries ../shared/benchmarks/ct2020_task2_tweets/dev/queries.jsonl --out /tmp/run.tsv \
+        --qrels ../shared/benchmarks/ct2020_task2_tweets/dev/qrels.tsv [--limit 100]
+
+1. creates a fresh database of the configured kind (a temporary SQLite file, or a new
+   PostgreSQL database next to the one ``DATABASE_URL`` names) and migrates it;
+2. imports the collection as ``PriorFactCheck`` rows through ``prior_factchecks_import``
+   (claim -> claim_reviewed, title (+ subtitle) -> title), then computes the vectors as
+   the embedding task does: this is the "index build time";
+3. runs ``factcheck.matching.search`` for every query (debate sentences get their
+   previous transcript lines as dense context when ``transcripts.jsonl`` sits beside
+   the queries) and writes ``query_id<TAB>claim_id<TAB>rank<TAB>score``;
+4. prints latency p50/p95 and, with ``--qrels``, MAP@1/3/5 from the shared ``score.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCORER = ROOT.parent / "shared" / "benchmarks" / "score.py"
+URL_PREFIX = "https://checkthat.invalid/claim/"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    db = _fresh_database()
+    try:
+        return _run(args)
+    finally:
+        db.drop()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--collection", required=True, type=Path)
+    parser.add_argument("--queries", required=True, type=Path)
+    parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--qrels", type=Path)
+    parser.add_argument("--limit", type=int, default=100, help="results per query (max 1000)")
+    parser.add_argument(
+        "--context-lines",
+        type=int,
+        default=None,
+        help="previous transcript lines given to the dense query (default: the tuned value)",
+    )
+    parser.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
+    return parser
+
+
+class _Database:
+    def __init__(self, url: str, drop):
+        self.url, self.drop = url, drop
+
+
+def _fresh_database() -> _Database:
+    """Point DATABASE_URL at a new, empty database and return how to remove it."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        parts = urlsplit(url)
+        name = f"{parts.path.lstrip('/') or 'postgres'}_bench_{os.getpid()}"
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+
+        def drop():
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        return _Database(os.environ["DATABASE_URL"], drop)
+    handle, path = tempfile.mkstemp(prefix="bench_retrieval_", suffix=".sqlite3")
+    os.close(handle)
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+
+    def drop_file():
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+
+    return _Database(os.environ["DATABASE_URL"], drop_file)
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.pop("CELERY_BROKER_URL", None)  # nothing leaves this process
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _records(collection: list[dict]):
+    from factcheck.claimreview import ClaimReviewRecord
+
+    for row in collection:
+        title = " ".join(x for x in (row.get("title"), row.get("subtitle")) if x)
+        yield ClaimReviewRecord(
+            url=URL_PREFIX + quote(str(row["id"]), safe=""),
+            claim_reviewed=row["claim"] or title,
+            title=title,
+            claimant=(row.get("speaker") or "")[:300],
+        )
+
+
+def _build_index(collection: list[dict]) -> tuple[dict[int, str], float, int]:
+    from factcheck.coverage import prior_factchecks_import
+    from factcheck.matching.index import searchdocs_embed
+    from factcheck.models import PriorFactCheck
+
+    started = time.perf_counter()
+    report = prior_factchecks_import(records=list(_records(collection)))
+    embedded = searchdocs_embed(doc_ids=report.stale_doc_ids)
+    elapsed = time.perf_counter() - started
+    rows = PriorFactCheck.objects.values_list("pk", "url")
+    return {pk: unquote(url[len(URL_PREFIX) :]) for pk, url in rows}, elapsed, embedded
+
+
+def _contexts(queries: list[dict], queries_path: Path, lines: int) -> dict[str, str]:
+    transcripts = queries_path.parent / "transcripts.jsonl"
+    if lines <= 0 or not transcripts.exists():
+        return {}
+    by_line = {(t["debate"], int(t["line"])): t["text"] for t in _read_jsonl(transcripts)}
+    out = {}
+    for q in queries:
+        if "debate" in q and "line" in q:
+            before = [by_line.get((q["debate"], int(q["line"]) - i), "") for i in range(lines, 0, -1)]
+            out[q["id"]] = " ".join(x for x in before if x)
+    return out
+
+
+def _run(args) -> int:
+    _setup_django()
+    from django.db import connection
+
+    from factcheck.matching import search, semantic_available
+    from factcheck.matching.ranking import DEFAULT_TUNING
+
+    collection = _read_jsonl(args.collection)
+    queries = _read_jsonl(args.queries)
+    claim_of, build_seconds, embedded = _build_index(collection)
+    lines = DEFAULT_TUNING.context_lines if args.context_lines is None else args.context_lines
+    contexts = _contexts(queries, args.queries, lines)
+    search("warm-up query", limit=1, kinds=("factcheck",))  # load the model and the vectors once
+    latencies = []
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as out:
+        for q in queries:
+            started = time.perf_counter()
+            matches = search(
+                q["text"],
+                limit=min(args.limit, 1000),
+                kinds=("factcheck",),
+                context=contexts.get(q["id"], ""),
+            )
+            latencies.append((time.perf_counter() - started) * 1000)
+            for m in matches:
+                out.write(f"{q['id']}\t{claim_of[m.object_id]}\t{m.rank}\t{m.score:.6f}\n")
+    mode = "hybrid (lexical + semantic)" if semantic_available() else "LEXICAL ONLY (embedding extra missing)"
+    print(f"database: {connection.vendor}; mode: {mode}; context lines: {lines if contexts else 0}")
+    print(f"collection: {len(collection)} items; index build {build_seconds:.1f} s ({embedded} vectors)")
+    print(
+        f"queries: {len(queries)}; latency p50 {_pct(latencies, 50):.1f} ms, p95 {_pct(latencies, 95):.1f} ms"
+    )
+    print(f"run written to {args.out}")
+    if args.qrels:
+        cmd = [
+            sys.executable,
+            str(args.scorer),
+            "retrieval",
+            "--qrels",
+            str(args.qrels),
+            "--run",
+            str(args.out),
+        ]
+        return subprocess.call(cmd)
+    return 0
+
+
+def _pct(values: list[float], pct: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
