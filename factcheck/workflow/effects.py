@@ -74,9 +74,9 @@ APPLY = {
 
 # Tasks other parts of the project provide; looked up by name on ``factcheck.tasks`` so the
 # workflow works before (and without) them. Each is called with the arguments shown.
-#   deliver_webhooks(claim_id, event, review_event_id)  event: published|corrected|unpublished
-#   rematch_after_publish(claim_id)                     re-match open claims against this one
-WEBHOOK_TASK = "deliver_webhooks"
+#   notify_partners(event, claim_id)      partner webhooks; event: published|corrected|unpublished
+#   rematch_after_publish(claim_id)       index this fact-check, re-match open claims against it
+WEBHOOK_TASK = "notify_partners"
 REMATCH_TASK = "rematch_after_publish"
 WEBHOOK_EVENTS = {"publish": "published", "correct": "corrected", "unpublish": "unpublished"}
 REMATCH_ON = {"publish", "correct"}
@@ -90,7 +90,7 @@ def queue_follow_ups(claim: Claim, event: ReviewEvent, author_id: int | None) ->
 
     name = event.transition
     if name in WEBHOOK_EVENTS and (task := getattr(tasks, WEBHOOK_TASK, None)):
-        tasks.enqueue_on_commit(task, claim.pk, WEBHOOK_EVENTS[name], event.pk)
+        tasks.enqueue_on_commit(task, WEBHOOK_EVENTS[name], claim.pk)
     if name in REMATCH_ON and (task := getattr(tasks, REMATCH_TASK, None)):
         tasks.enqueue_on_commit(task, claim.pk)
     recipients = mail_recipients(claim, event, author_id)
