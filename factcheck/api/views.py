@@ -24,6 +24,7 @@ _ERRORS = {
     401: "No credentials, or an unknown, revoked or inactive-partner API key.",
     403: "The API key lacks the scope this endpoint needs.",
     404: "No such resource (or not visible to this partner).",
+    415: "The body is not JSON (or form data) the API can read.",
     429: "Too many requests for this key; retry after `Retry-After` seconds.",
 }
 
@@ -134,7 +135,7 @@ class ClaimSearchView(PartnerAPIView):
         responses={
             201: OpenApiResponse(s.TipSerializer, description="A new tip."),
             200: OpenApiResponse(s.TipSerializer, description="The same open tip you sent before."),
-            **errors(400, 401, 403, 429),
+            **errors(400, 401, 403, 415, 429),
         },
     ),
 )
