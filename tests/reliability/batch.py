@@ -22,7 +22,7 @@ _FACTS = [
 
 def article_body(rng: random.Random) -> str:
     sentences = []
-    for _ in range(rng.randint(3, 6)):
+    for _ in range(rng.randint(1, 3)):
         fact = rng.choice(_FACTS).format(
             n=rng.randint(2, 90), d=rng.randint(0, 9), year=rng.randint(2001, 2023)
         )

@@ -20,6 +20,7 @@ from tests.reliability.harness import manage, publish, wait_for
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 BATCH = 500
+SWEEP_BATCH = 100
 
 
 def test_pool_process_killed_mid_task_loses_no_article(make_redis, make_worker):
@@ -65,20 +66,23 @@ def test_whole_worker_killed_then_restarted_loses_no_article(make_redis, make_wo
 
 
 def test_unacked_messages_of_a_killed_worker_are_recovered_by_the_sweep(make_redis, make_worker):
-    """Default visibility timeout (an hour): the sweep re-queues what the dead worker held."""
+    """Default visibility timeout (an hour): the sweep re-queues what the dead worker held.
+
+    The sweep runs right after the crash, so it also re-queues articles whose message is
+    still waiting: the duplicates must be harmless.
+    """
     redis = make_redis(aof=False)
-    ids = articles_pending(BATCH)
+    ids = articles_pending(SWEEP_BATCH)
     first = make_worker(redis.url)
     publish(extract_claims, ids, redis.url)
-    assert wait_for(lambda: extracted_count(ids) >= 100, timeout=60), first.log()[-3000:]
+    assert wait_for(lambda: extracted_count(ids) >= 20, timeout=60), first.log()[-3000:]
     first.kill()
-    unacked = int(redis.cli("hlen", "unacked").stdout.strip() or 0)
-
-    second = make_worker(redis.url)
-    wait_for(lambda: redis.queue_length() == 0 and extracted_count(ids) >= BATCH - unacked, timeout=90)
-    stranded = BATCH - extracted_count(ids)
+    stranded = int(redis.cli("hlen", "unacked").stdout.strip() or 0)
     swept = manage("sweep_pending", "--older-than", "0", broker_url=redis.url)
     assert swept.returncode == 0, swept.stderr
-    assert wait_for(lambda: extracted_count(ids) == BATCH, timeout=60), second.log()[-3000:]
-    assert unacked >= 1 and stranded >= 1, (unacked, stranded, swept.stdout)
+
+    second = make_worker(redis.url)
+    assert wait_for(lambda: extracted_count(ids) == SWEEP_BATCH, timeout=90), second.log()[-3000:]
+    still_unacked = int(redis.cli("hlen", "unacked").stdout.strip() or 0)
+    assert stranded >= 1 and still_unacked >= stranded, (stranded, still_unacked, swept.stdout)
     assert lost_or_wrong(ids) == []

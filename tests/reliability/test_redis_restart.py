@@ -1,0 +1,69 @@
+"""Redis restarted while extraction tasks are queued.
+
+With AOF and ``appendfsync always`` a message Redis acknowledged is on disk, so even a
+crash (SIGKILL) loses none, whether they were waiting or held by a working worker. Without
+persistence a restart loses the queue: the loss is real, and the sweep finds and re-queues
+every article whose extraction never ran.
+"""
+
+import time
+
+import pytest
+
+from factcheck.tasks import extract_claims
+from tests.reliability.batch import articles_pending, extracted_count, lost_or_wrong
+from tests.reliability.harness import manage, publish, wait_for
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+BATCH = 200
+
+
+def test_queued_messages_survive_a_redis_crash_with_aof(make_redis, make_worker):
+    redis = make_redis(aof=True)
+    ids = articles_pending(BATCH)
+    publish(extract_claims, ids, redis.url)
+    assert redis.queue_length() == BATCH
+
+    redis.kill()
+    redis.start()
+
+    assert redis.queue_length() == BATCH
+    worker = make_worker(redis.url)
+    assert wait_for(lambda: extracted_count(ids) == BATCH, timeout=90), worker.log()[-3000:]
+    assert lost_or_wrong(ids) == []
+
+
+def test_redis_crash_under_a_working_worker_loses_nothing_with_aof(make_redis, make_worker):
+    redis = make_redis(aof=True)
+    ids = articles_pending(BATCH)
+    worker = make_worker(redis.url, CELERY_VISIBILITY_TIMEOUT="5")
+    publish(extract_claims, ids, redis.url)
+    assert wait_for(lambda: extracted_count(ids) >= 30, timeout=60), worker.log()[-3000:]
+
+    redis.kill()
+    time.sleep(2)
+    redis.start()
+
+    assert wait_for(lambda: extracted_count(ids) == BATCH, timeout=90), worker.log()[-3000:]
+    assert "Connection to broker lost" in worker.log() or "Cannot connect" in worker.log()
+    assert lost_or_wrong(ids) == []
+
+
+def test_queue_lost_by_a_restart_without_persistence_is_requeued_by_the_sweep(make_redis, make_worker):
+    redis = make_redis(aof=False)
+    ids = articles_pending(BATCH)
+    publish(extract_claims, ids, redis.url)
+    assert redis.queue_length() == BATCH
+
+    redis.kill()
+    redis.start()
+    assert redis.queue_length() == 0  # the loss this test is about
+
+    worker = make_worker(redis.url)
+    swept = manage("sweep_pending", "--older-than", "0", broker_url=redis.url)
+    assert swept.returncode == 0, swept.stderr
+    assert f"{BATCH} article(s) pending extraction" in swept.stdout and f"queued {BATCH}" in swept.stdout
+
+    assert wait_for(lambda: extracted_count(ids) == BATCH, timeout=90), worker.log()[-3000:]
+    assert lost_or_wrong(ids) == []
