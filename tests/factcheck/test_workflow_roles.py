@@ -57,3 +57,40 @@ def test_role_groups_are_restored_after_a_flush_or_a_deletion():
 def test_role_group_refuses_an_unknown_role():
     with pytest.raises(ValueError, match="unknown role"):
         role_group("Intern")
+
+
+def test_desk_user_creates_a_staff_user_in_a_role_with_a_one_time_password():
+    from io import StringIO
+
+    from django.contrib.auth import authenticate, get_user_model
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("desk_user", "ana", "--role", "Fact-checker", "--email", "ana@example.org", stdout=out)
+    password = out.getvalue().split("password: ")[1].split()[0]
+    user = get_user_model().objects.get(username="ana")
+    assert user.is_staff and not user.is_superuser
+    assert [g.name for g in user.groups.all()] == ["Fact-checker"]
+    assert authenticate(username="ana", password=password) == user
+
+    out = StringIO()
+    call_command("desk_user", "ana", "--role", "Editor", stdout=out)
+    assert "now in the Editor role" in out.getvalue() and "password" not in out.getvalue()
+    user = get_user_model().objects.get(username="ana")
+    assert [g.name for g in user.groups.all()] == ["Editor"]
+    assert user.email == "ana@example.org"
+    assert user.has_perm("factcheck.publish_claim")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["bob", "--role", "Editor", "--email", "not-an-address"], "not an e-mail address"),
+        (["  ", "--role", "Editor"], "username"),
+    ],
+)
+def test_desk_user_refuses_bad_input(args, message):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=message):
+        call_command("desk_user", *args)
