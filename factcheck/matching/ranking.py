@@ -89,8 +89,15 @@ def fuse(
             1 / (k + cand.dense_rank) if cand.dense_rank else 0.0
         )
         cand.fused = rrf / best
-    ordered = sorted(by_id.values(), key=lambda c: (-c.fused, -(c.cosine or 0.0), c.doc_id))
-    _calibrate(ordered, lexical_max=max((s for _, s in lexical), default=0.0), tuning=tuning)
+    lexical_max = max((s for _, s in lexical), default=0.0)
+    for cand in by_id.values():
+        cand.extra["p"] = _probability(cand, lexical_max=lexical_max, tuning=tuning)
+    # Equal fused ranks (lexical #1 vs dense #1) are settled by the calibrated evidence.
+    ordered = sorted(by_id.values(), key=lambda c: (-round(c.fused, 9), -c.extra["p"], c.doc_id))
+    ceiling = 1.0
+    for cand in ordered:  # scores never increase down the list: score order == rank order
+        ceiling = min(ceiling, cand.extra["p"])
+        cand.score = round(ceiling, 6)
     return ordered
 
 
@@ -98,19 +105,14 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-max(-50.0, min(50.0, x))))
 
 
-def _calibrate(ordered: list[Candidate], *, lexical_max: float, tuning: Tuning) -> None:
-    """Set ``score`` in 0..1; non-increasing along the fused order."""
-    ceiling = 1.0
-    for cand in ordered:
-        rel = cand.lexical_score / lexical_max if lexical_max > 0 else 0.0
-        if cand.cosine is None:
-            b, w_rel, w_rrf = tuning.lexical_coef
-            p = _sigmoid(b + w_rel * rel + w_rrf * cand.fused)
-        else:
-            b, w_cos, w_rel, w_rrf = tuning.hybrid_coef
-            p = _sigmoid(b + w_cos * cand.cosine + w_rel * rel + w_rrf * cand.fused)
-        ceiling = min(ceiling, p)
-        cand.score = round(ceiling, 6)
+def _probability(cand: Candidate, *, lexical_max: float, tuning: Tuning) -> float:
+    """Logistic calibration of the candidate's evidence (fitted on the train splits)."""
+    rel = cand.lexical_score / lexical_max if lexical_max > 0 else 0.0
+    if cand.cosine is None:
+        b, w_rel, w_rrf = tuning.lexical_coef
+        return _sigmoid(b + w_rel * rel + w_rrf * cand.fused)
+    b, w_cos, w_rel, w_rrf = tuning.hybrid_coef
+    return _sigmoid(b + w_cos * cand.cosine + w_rel * rel + w_rrf * cand.fused)
 
 
 def strength(

@@ -23,6 +23,7 @@ FULL_RELOAD_SECONDS = 600
 OVERLAP = timedelta(seconds=2)
 _BATCH = 20000
 _KIND_CODES: dict[str, int] = {}
+_MASKED = -1  # kind code of a row whose vector was cleared (text changed, not re-embedded yet)
 
 
 def _kind_code(kind: str) -> int:
@@ -61,26 +62,29 @@ class VectorCache:
             self._load_changed()
 
     def _load_changed(self) -> None:
+        """Add or overwrite changed rows; a row whose vector was cleared is masked out."""
         from factcheck.models import SearchDoc
 
-        rows = SearchDoc.objects.using(self.alias).filter(embedding_model=embedding.MODEL_ID)
-        if self.seen_until is not None:
+        rows = SearchDoc.objects.using(self.alias)
+        if self.seen_until is None:
+            rows = rows.filter(embedding_model=embedding.MODEL_ID)
+        else:
             rows = rows.filter(updated_at__gte=self.seen_until - OVERLAP)
         new_ids, new_kinds, new_vecs = [], [], []
         latest = self.seen_until
-        for doc_id, kind, blob, updated in rows.values_list("id", "kind", "embedding", "updated_at").iterator(
-            chunk_size=_BATCH
-        ):
-            vec = decode(blob)
+        for doc_id, kind, blob, model, updated in rows.values_list(
+            "id", "kind", "embedding", "embedding_model", "updated_at"
+        ).iterator(chunk_size=_BATCH):
             latest = updated if latest is None or updated > latest else latest
+            usable = model == embedding.MODEL_ID and blob is not None
             row = self.row_of.get(doc_id)
             if row is not None:
-                self.matrix[row] = vec
-                self.kinds[row] = _kind_code(kind)
-            else:
+                self.matrix[row] = decode(blob) if usable else 0.0
+                self.kinds[row] = _kind_code(kind) if usable else _MASKED
+            elif usable:
                 new_ids.append(doc_id)
                 new_kinds.append(_kind_code(kind))
-                new_vecs.append(vec)
+                new_vecs.append(decode(blob))
         if new_ids:
             start = len(self.ids)
             self.ids = np.concatenate([self.ids, np.array(new_ids, dtype=np.int64)])
@@ -99,6 +103,8 @@ class VectorCache:
         if kinds is not None:
             codes = [_kind_code(k) for k in kinds]
             sims = np.where(np.isin(self.kinds, codes), sims, -2.0)
+        else:
+            sims = np.where(self.kinds == _MASKED, -2.0, sims)
         limit = min(limit, len(sims))
         top = np.argpartition(-sims, limit - 1)[:limit]
         top = top[np.argsort(-sims[top], kind="stable")]
@@ -106,6 +112,7 @@ class VectorCache:
 
     def cosines(self, query: np.ndarray, doc_ids: list[int]) -> dict[int, float]:
         rows = [(d, self.row_of[d]) for d in doc_ids if d in self.row_of]
+        rows = [(d, r) for d, r in rows if self.kinds[r] != _MASKED]
         if not rows:
             return {}
         sims = self.matrix[[r for _, r in rows]] @ query
