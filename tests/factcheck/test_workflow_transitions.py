@@ -160,3 +160,27 @@ def test_start_research_assigns_the_claim_to_whoever_starts_if_nobody_is(fact_ch
     assigned = claim_in_state("selected", assignee=editor)
     workflow.transition(assigned, "start_research", user=fact_checker)
     assert assigned.assignee_id == editor.pk
+
+
+@pytest.mark.parametrize(("name", "state"), state_cases(ALL))
+def test_each_transition_takes_a_bounded_number_of_queries(name, state, django_assert_max_num_queries):
+    claim = claim_in_state(state, author=FactCheckerFactory())
+    user = _actor_for(name)
+    kwargs = inputs_for(name)
+    for person in (user, kwargs.get("assignee")):
+        if person is not None:
+            person.get_all_permissions()  # loaded once per request in real use
+    with django_assert_max_num_queries(12):
+        workflow.transition(claim, name, user=user, **kwargs)
+
+
+def test_a_correction_copies_many_sources_in_one_query(django_assert_max_num_queries, editor):
+    from tests.factories import SourceFactory
+
+    claim = claim_in_state("published", author=FactCheckerFactory())
+    for _ in range(30):
+        SourceFactory(verdict=claim.current_verdict)
+    editor.get_all_permissions()
+    with django_assert_max_num_queries(12):
+        workflow.transition(claim, "correct", user=editor, note="Figures revised.")
+    assert claim.current_verdict.sources.count() == 31
