@@ -58,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
         help="previous transcript lines given to the dense query (default: the tuned value)",
     )
     parser.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
+    parser.add_argument(
+        "--features", type=Path, help="also write per-candidate features (for bench.matching_tune)"
+    )
+    parser.add_argument(
+        "--reuse-vectors",
+        type=Path,
+        help="tuning aid: keep computed vectors in this folder and reuse them on the next run "
+        "(the printed build time then excludes embedding)",
+    )
     return parser
 
 
@@ -128,17 +137,59 @@ def _records(collection: list[dict]):
         )
 
 
-def _build_index(collection: list[dict]) -> tuple[dict[int, str], float, int]:
+def _build_index(collection: list[dict], reuse: Path | None = None) -> tuple[dict[int, str], float, int]:
     from factcheck.coverage import prior_factchecks_import
     from factcheck.matching.index import searchdocs_embed
     from factcheck.models import PriorFactCheck
 
     started = time.perf_counter()
     report = prior_factchecks_import(records=list(_records(collection)))
-    embedded = searchdocs_embed(doc_ids=report.stale_doc_ids)
+    if reuse is not None and _load_vectors(reuse, collection):
+        embedded = 0
+    else:
+        embedded = searchdocs_embed(doc_ids=report.stale_doc_ids)
+        if reuse is not None:
+            _save_vectors(reuse, collection)
     elapsed = time.perf_counter() - started
     rows = PriorFactCheck.objects.values_list("pk", "url")
     return {pk: unquote(url[len(URL_PREFIX) :]) for pk, url in rows}, elapsed, embedded
+
+
+def _vector_file(folder: Path, collection: list[dict]) -> Path:
+    import hashlib
+
+    from factcheck.matching import embedding
+
+    digest = hashlib.sha256(json.dumps(collection, sort_keys=True).encode()).hexdigest()[:16]
+    return folder / f"{embedding.MODEL_ID}-{digest}.json"
+
+
+def _save_vectors(folder: Path, collection: list[dict]) -> None:
+    from factcheck.models import SearchDoc
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = SearchDoc.objects.exclude(embedding=None).values_list(
+        "text", "context", "embedding", "embedding_model"
+    )
+    data = {f"{t}\x00{c}": [bytes(e).hex(), m] for t, c, e, m in rows}
+    _vector_file(folder, collection).write_text(json.dumps(data))
+
+
+def _load_vectors(folder: Path, collection: list[dict]) -> bool:
+    from django.utils import timezone
+
+    from factcheck.models import SearchDoc
+
+    path = _vector_file(folder, collection)
+    if not path.exists():
+        return False
+    data = json.loads(path.read_text())
+    docs = list(SearchDoc.objects.only("text", "context"))
+    for doc in docs:
+        blob, model = data[f"{doc.text}\x00{doc.context}"]
+        doc.embedding, doc.embedding_model, doc.updated_at = bytes.fromhex(blob), model, timezone.now()
+    SearchDoc.objects.bulk_update(docs, ["embedding", "embedding_model", "updated_at"], batch_size=2000)
+    return True
 
 
 def _contexts(queries: list[dict], queries_path: Path, lines: int) -> dict[str, str]:
@@ -163,12 +214,13 @@ def _run(args) -> int:
 
     collection = _read_jsonl(args.collection)
     queries = _read_jsonl(args.queries)
-    claim_of, build_seconds, embedded = _build_index(collection)
+    claim_of, build_seconds, embedded = _build_index(collection, args.reuse_vectors)
     lines = DEFAULT_TUNING.context_lines if args.context_lines is None else args.context_lines
     contexts = _contexts(queries, args.queries, lines)
     search("warm-up query", limit=1, kinds=("factcheck",))  # load the model and the vectors once
     latencies = []
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    features = args.features.open("w", encoding="utf-8") if args.features else None
     with args.out.open("w", encoding="utf-8") as out:
         for q in queries:
             started = time.perf_counter()
@@ -181,6 +233,13 @@ def _run(args) -> int:
             latencies.append((time.perf_counter() - started) * 1000)
             for m in matches:
                 out.write(f"{q['id']}\t{claim_of[m.object_id]}\t{m.rank}\t{m.score:.6f}\n")
+                if features:
+                    cos = "" if m.cosine is None else f"{m.cosine:.5f}"
+                    features.write(
+                        f"{q['id']}\t{claim_of[m.object_id]}\t{m.rank}\t{cos}\t{m.lexical_rel:.5f}\t{m.fused:.5f}\n"
+                    )
+    if features:
+        features.close()
     mode = "hybrid (lexical + semantic)" if semantic_available() else "LEXICAL ONLY (embedding extra missing)"
     print(f"database: {connection.vendor}; mode: {mode}; context lines: {lines if contexts else 0}")
     print(f"collection: {len(collection)} items; index build {build_seconds:.1f} s ({embedded} vectors)")

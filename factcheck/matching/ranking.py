@@ -108,6 +108,7 @@ def _sigmoid(x: float) -> float:
 def _probability(cand: Candidate, *, lexical_max: float, tuning: Tuning) -> float:
     """Logistic calibration of the candidate's evidence (fitted on the train splits)."""
     rel = cand.lexical_score / lexical_max if lexical_max > 0 else 0.0
+    cand.extra["lexical_rel"] = rel
     if cand.cosine is None:
         b, w_rel, w_rrf = tuning.lexical_coef
         return _sigmoid(b + w_rel * rel + w_rrf * cand.fused)

@@ -33,6 +33,8 @@ class Match:
     cosine: float | None
     lexical_rank: int | None
     dense_rank: int | None
+    fused: float = 0.0  # reciprocal-rank fusion, 1.0 = first in both lists
+    lexical_rel: float = 0.0  # lexical score relative to the query's best
 
 
 def semantic_available() -> bool:
@@ -100,6 +102,8 @@ def _materialise(fused, *, query, alias, tuning) -> list[Match]:
                 cosine=cand.cosine,
                 lexical_rank=cand.lexical_rank,
                 dense_rank=cand.dense_rank,
+                fused=cand.fused,
+                lexical_rel=cand.extra.get("lexical_rel", 0.0),
             )
         )
     return out
