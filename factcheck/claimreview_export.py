@@ -35,9 +35,13 @@ _SCRIPT_ESCAPES = {
 }
 
 
-def jsonld_dumps(data: dict) -> str:
-    """JSON for a ``<script type="application/ld+json">`` block: inert whatever the text holds."""
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False).translate(_SCRIPT_ESCAPES)
+def jsonld_dumps(data: dict, *, compact: bool = False) -> str:
+    """JSON for a ``<script type="application/ld+json">`` block: inert whatever the text holds.
+
+    ``compact`` drops the indentation (the feed: a third smaller, nobody reads it raw).
+    """
+    layout = {"separators": (",", ":")} if compact else {"indent": 2}
+    return json.dumps(data, ensure_ascii=False, **layout).translate(_SCRIPT_ESCAPES)
 
 
 def factcheck_slug(*, claim: Claim) -> str:

@@ -49,6 +49,16 @@ def factchecks_listed(*, rating: str = "", search: str = "") -> QuerySet[Claim]:
     return _with_versions(queryset.order_by("-public_date", "-pk"), sources=False)
 
 
+def factchecks_index() -> QuerySet[Claim]:
+    """Just what a URL list needs (id, text for the slug, public date): the sitemap's query."""
+    return (
+        published_factchecks()
+        .annotate(public_date=_current("published_at"))
+        .only("pk", "text")
+        .order_by("-public_date", "-pk")
+    )
+
+
 def factcheck_for_page(*, pk: int) -> Claim | None:
     """Any claim with its versions and sources (3 queries); the view decides 200/404/410."""
     return _with_versions(Claim.objects.filter(pk=pk), sources=True).first()

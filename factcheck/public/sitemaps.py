@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from factcheck.claimreview_export import factcheck_dates, factcheck_slug
+from factcheck.claimreview_export import factcheck_slug
 from factcheck.public import queries
 
 
@@ -28,13 +28,13 @@ class FactCheckSitemap(_SiteUrlSitemap):
     limit = 5000
 
     def items(self):
-        return queries.factchecks_listed()
+        return queries.factchecks_index()
 
     def location(self, claim):
         return reverse("public:factcheck_detail", kwargs={"slug": factcheck_slug(claim=claim)})
 
     def lastmod(self, claim):
-        return factcheck_dates(claim=claim)[1]
+        return claim.public_date  # the current verdict's published_at, annotated by the query
 
 
 class PublicPagesSitemap(_SiteUrlSitemap):

@@ -78,7 +78,7 @@ def feed_json(request):
     claims = list(queries.factchecks_listed())
     feed_url = settings.SITE_URL + reverse("public:feed_json")
     feed = datafeed_build(claims=claims, feed_url=feed_url)
-    response = HttpResponse(jsonld_dumps(feed), content_type="application/json; charset=utf-8")
+    response = HttpResponse(jsonld_dumps(feed, compact=True), content_type="application/json; charset=utf-8")
     response.headers["Access-Control-Allow-Origin"] = "*"  # public data, readable by other desks
     set_last_modified(response, queries.listing_last_modified())
     return response

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factcheck.claimreview_export import (
     claim_reviewed_text,
@@ -67,3 +69,11 @@ def test_build_refuses_a_claim_without_a_current_verdict():
     claim = Claim.objects.create(text="No verdict yet.")
     with pytest.raises(ValueError, match="no current verdict"):
         claimreview_build(claim=claim)
+
+
+@given(st.dictionaries(st.text(max_size=5), st.text(alphabet=st.characters(), max_size=40), max_size=4))
+def test_jsonld_dumps_is_inert_and_lossless_for_any_text(data):
+    for compact in (False, True):
+        dumped = jsonld_dumps(data, compact=compact)
+        assert "<" not in dumped and ">" not in dumped and "&" not in dumped
+        assert json.loads(dumped) == data
