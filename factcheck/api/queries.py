@@ -7,18 +7,30 @@ from factcheck.models import Claim, ClaimOrigin, Verdict
 from factcheck.selectors import published_factchecks, with_verdicts
 
 
-def factcheck_feed() -> QuerySet[Claim]:
-    """Published fact-checks with verdicts, sources and outlet loaded (fixed query count).
+def factcheck_keys() -> QuerySet[Claim]:
+    """Published fact-checks with only what the feed filters and sorts on: cheap to sort.
 
     ``first_published_at`` is the earliest published verdict version; ``modified_at`` is the
     later of the claim's and its current verdict's last change, so a correction counts.
     """
+    # Explicit order_by: Verdict's default ordering would join the claim table per row.
     published = Verdict.objects.filter(claim=OuterRef("pk"), published_at__isnull=False)
-    current = Verdict.objects.filter(claim=OuterRef("pk"), is_current=True)
-    return with_verdicts(published_factchecks()).annotate(
+    current = Verdict.objects.filter(claim=OuterRef("pk"), is_current=True).order_by()
+    return published_factchecks().annotate(
         first_published_at=Subquery(published.order_by("published_at").values("published_at")[:1]),
         modified_at=Greatest("updated_at", Subquery(current.values("updated_at")[:1])),
     )
+
+
+def factcheck_feed() -> QuerySet[Claim]:
+    """Published fact-checks with verdicts, sources and outlet loaded (fixed query count)."""
+    return with_verdicts(factcheck_keys())
+
+
+def factchecks_by_ids(ids: list[int]) -> list[Claim]:
+    """Full rows for a page of ids, in the page's order (a page is sorted on the lean query)."""
+    rows = {claim.pk: claim for claim in factcheck_feed().filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def partner_tips(partner) -> QuerySet[Claim]:
