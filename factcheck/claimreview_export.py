@@ -46,10 +46,14 @@ def jsonld_dumps(data: dict, *, compact: bool = False) -> str:
 
 def factcheck_slug(*, claim: Claim) -> str:
     """``<slugified claim text>-<pk>``: derived on the fly, so no transition has to store it."""
-    text = slugify(claim.text)[:SLUG_TEXT_MAX].rstrip("-") or "fact-check"
-    if len(slugify(claim.text)) > SLUG_TEXT_MAX and "-" in text:
-        text = text.rsplit("-", 1)[0]  # cut at a word boundary
-    return f"{text}-{claim.pk}"
+    text = slugify(claim.text)
+    if len(text) > SLUG_TEXT_MAX:
+        text = (
+            text[: SLUG_TEXT_MAX + 1].rsplit("-", 1)[0]
+            if "-" in text[:SLUG_TEXT_MAX]
+            else text[:SLUG_TEXT_MAX]
+        )
+    return f"{text.strip('-') or 'fact-check'}-{claim.pk}"
 
 
 def factcheck_url(*, claim: Claim, site_url: str | None = None) -> str:

@@ -153,3 +153,18 @@ def test_feed_items_are_capped_and_newest_first(client, make_factcheck):
         for e in xml_root(client.get("/fact-checks/feed.xml").content).findall(f"{ATOM}entry")
     ]
     assert titles == ["False: Claim 2.", "False: Claim 1.", "False: Claim 0."]
+
+
+def test_hostile_text_survives_the_feed_round_trip_exactly(client, make_factcheck, tmp_path):
+    hostile = '</script><script>alert(1)</script> & "quoted" \u2028 line'
+    claim = make_factcheck(text=f"Claim {hostile}", claimant=f"Mr {hostile}")
+    raw = client.get("/fact-checks/feed.json").content.decode()
+    assert "<" not in raw and ">" not in raw and "&" not in raw
+    (tmp_path / "feed.json").write_text(raw)
+    url = factcheck_url(claim=claim)
+    Claim.objects.all().delete()
+    call_command("import_claimreview", str(tmp_path / "feed.json"), stdout=io.StringIO())
+    prior = PriorFactCheck.objects.get(url=url)
+    # The importer normalises whitespace (the U+2028 becomes a space); nothing else changes.
+    assert prior.claim_reviewed == " ".join(f"Claim {hostile}".split())
+    assert prior.claimant == " ".join(f"Mr {hostile}".split())
