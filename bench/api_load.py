@@ -61,15 +61,21 @@ def claim_text(i: int) -> str:
 # --- 1. database -------------------------------------------------------------------------
 
 
-def prepare_database(db: str, factchecks: int) -> str:
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", db], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
+def prepare_database(db: str, factchecks: int, *, reuse: bool = False) -> str:
+    if not reuse:
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", db], check=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)
     url = PG + db
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
+    if reuse:
+        from factcheck import partners
+
+        partner, _ = partners.partner_ensure(name="Bench Partner")
+        return partners.api_key_create(partner=partner, name="bench", scopes="read")[1]
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -278,7 +284,8 @@ def run_load(port: int, key: str, ids: list[int], clients: int, seconds: float) 
     for results in per_client:
         for name, rows in results.items():
             merged.setdefault(name, []).extend(rows)
-    print(f"\n{clients} clients, {wall:.1f} s wall time")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{clients} clients, {wall:.1f} s wall time (machine load average after: {load})")
     print(f"{'endpoint':<22}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-200':>9}")
     total = 0
     for name in sorted(merged):
@@ -300,8 +307,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--reuse", action="store_true", help="Keep the database of an earlier run.")
     args = parser.parse_args()
-    key = prepare_database(args.db, args.factchecks)
+    key = prepare_database(args.db, args.factchecks, reuse=args.reuse)
     from factcheck.selectors import published_factchecks
 
     ids = list(published_factchecks().values_list("pk", flat=True))

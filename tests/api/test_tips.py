@@ -111,3 +111,18 @@ def test_tip_list_query_count_is_bounded(submit_api, partner, django_assert_max_
     with django_assert_max_num_queries(4):
         response = submit_api.get(TIPS, {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
+
+
+def test_a_new_tip_is_matched_against_prior_coverage(submit_api, django_capture_on_commit_callbacks):
+    from factcheck.matching.index import IndexItem, searchdocs_upsert
+    from factcheck.models import CoverageMatch
+
+    prior = factories.PriorFactCheckFactory(claim_reviewed="The new stadium will cost taxpayers nothing.")
+    searchdocs_upsert(items=[IndexItem(kind="factcheck", object_id=prior.pk, text=prior.claim_reviewed)])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        tip_id = submit_api.post(TIPS, {"text": TEXT}, format="json").json()["id"]
+    assert callbacks, "matching was not queued"
+    assert CoverageMatch.objects.filter(claim_id=tip_id, prior_factcheck=prior).exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        submit_api.post(TIPS, {"text": TEXT}, format="json")
+    assert not callbacks  # a repeat is not matched again

@@ -177,3 +177,24 @@ def test_backoff_doubles_and_is_capped():
     with override_settings(WEBHOOK_BACKOFF_SECONDS=30):
         assert [webhooks.backoff_seconds(n) for n in (1, 2, 3)] == [30, 60, 120]
         assert webhooks.backoff_seconds(20) == webhooks.MAX_BACKOFF_SECONDS
+
+
+def test_workflow_publish_and_unpublish_reach_the_partner(
+    partner, receiver_factory, django_capture_on_commit_callbacks, fact_checker, editor, api
+):
+    """End to end: the workflow queues ``notify_partners``; the partner's server gets both events
+    and the fact-check appears in, then leaves, the API."""
+    from factcheck.workflow import transition
+    from tests.factories import claim_in_state
+
+    receiver = receiver_factory(200)
+    hook_for(partner, receiver.url)
+    claim = claim_in_state("approved", author=fact_checker)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(claim, "publish", user=editor)
+    assert api.get(f"/api/v1/fact-checks/{claim.pk}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(claim, "unpublish", user=editor, note="The source was withdrawn.")
+    assert api.get(f"/api/v1/fact-checks/{claim.pk}/").status_code == 404
+    events = [json.loads(body)["event"] for _headers, body in receiver.requests]
+    assert events == ["published", "unpublished"]
