@@ -20,6 +20,9 @@ TITLE_MAX = 120
 HEADING_MAX = 200
 
 _url_validator = URLValidator(schemes=["http", "https"])
+# NUL (PostgreSQL refuses it in text) and unpaired surrogates (not encodable as UTF-8, so
+# hashing and saving would crash) only arrive through JSON escapes: refuse them per field.
+_BROKEN_TEXT = re.compile("[\x00\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:[A-Za-z]\.)+|\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Col|St|No|Jr|Sr|Inc|Ltd|Co|vs|etc|e\.g|i\.e)\.)$"
@@ -224,6 +227,8 @@ def _text_field(item: dict, name: str, *, required: bool = False, max_length: in
         return ""
     if not isinstance(value, str):
         raise ImportFileError(f"field '{name}' must be text, got {type(value).__name__}")
+    if _BROKEN_TEXT.search(value):
+        raise ImportFileError(f"field '{name}' contains a NUL or unpaired surrogate character")
     if required and not value.strip():
         raise ImportFileError(f"missing {name}: it is blank")
     if max_length is not None and len(value) > max_length:
@@ -241,6 +246,8 @@ def _authors_field(item: dict) -> str:
         authors = ", ".join(a.strip() for a in value if a.strip())
     else:
         raise ImportFileError("field 'authors' must be text or a list of names")
+    if _BROKEN_TEXT.search(authors):
+        raise ImportFileError("field 'authors' contains a NUL or unpaired surrogate character")
     if len(authors) > 500:
         raise ImportFileError(f"field 'authors' is {len(authors)} characters, longer than 500")
     return authors
@@ -261,4 +268,10 @@ def _date_field(item: dict, name: str) -> datetime | None:
         parsed = None
     if parsed is None:
         raise ImportFileError(f"field '{name}' is not a valid ISO 8601 date: {value[:40]!r}")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        # Year 1 or 9999 with an offset leaves Python's range in UTC: SQLite crashes on
+        # save, PostgreSQL stores it and then every query that loads the row fails.
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ImportFileError(f"field '{name}' is out of range in UTC: {value[:40]!r}") from None
