@@ -3,8 +3,9 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 from django_filters.fields import IsoDateTimeField
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
 from factcheck import ratings
@@ -93,6 +94,18 @@ class FeedCursorPagination(CursorPagination):
         if choice not in self.orderings:
             raise ValidationError({"ordering": [f"Choose one of: {', '.join(self.orderings)}."]})
         return self.orderings[choice]
+
+    def decode_cursor(self, request):
+        """DRF trusts the position inside a cursor; a forged one must be a 404, not a crash."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                parsed = parse_datetime(cursor.position)
+            except ValueError:
+                parsed = None
+            if parsed is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
+                raise NotFound(self.invalid_cursor_message)
+        return cursor
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

@@ -36,11 +36,20 @@ class OutletSerializer(serializers.Serializer):
     domain = serializers.CharField()
 
 
+def safe_url(url: str) -> str:
+    """http(s) links only: a stored ``javascript:`` URL is never handed to a partner's page."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
 class ArticleSerializer(serializers.Serializer):
     title = serializers.CharField()
-    url = serializers.CharField(help_text="Where the claim appeared (may be empty).")
+    url = serializers.SerializerMethodField(help_text="Where the claim appeared (http/https, may be empty).")
     published_at = serializers.DateTimeField(allow_null=True)
     outlet = OutletSerializer(allow_null=True)
+
+    def get_url(self, article) -> str:
+        return safe_url(article.url)
 
 
 class SourceSerializer(serializers.Serializer):

@@ -201,3 +201,20 @@ def test_claimreview_of_a_draft_is_404(api):
     response = api.get(f"{LIST}{draft.pk}/claimreview/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_forged_cursor_is_404_not_a_crash(api, publish):
+    import base64
+
+    publish()
+    for position in ("not-a-date", "2025-13-45T99:00:00", "0001-01-01T00:00:00%2B14:00"):
+        cursor = base64.b64encode(f"o=0&r=0&p={position}".encode()).decode()
+        response = api.get(LIST, {"cursor": cursor})
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_non_http_article_links_are_not_passed_on(api, publish):
+    article = factories.ArticleFactory(url="javascript:alert(1)")
+    claim = publish(article=article)
+    assert api.get(f"{LIST}{claim.pk}/").json()["article"]["url"] == ""
