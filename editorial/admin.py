@@ -2,7 +2,7 @@
 knows nothing of that (see ``factcheck/admin/articles.py``)."""
 
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 
 from editorial.models import Article, Outlet
 from editorial.services import content_hash
@@ -25,6 +25,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     readonly_fields = ["content_hash", "extracted_hash", "extracted_at", "created_at", "updated_at"]
     show_full_result_count = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         """Keep ``content_hash`` true to the text and announce a changed text, as imports do."""

@@ -18,6 +18,7 @@ if find_spec("factcheck.admin_coverage") is not None:
     from factcheck.admin_coverage import CoverageMatchInline
 
     claims.ClaimAdmin.inlines = [*claims.ClaimAdmin.inlines, CoverageMatchInline]
+    claims.ClaimAdmin.coverage_inline = CoverageMatchInline
 else:
     CoverageMatchInline = None
     admin.site.register([PriorFactCheck, CoverageMatch])

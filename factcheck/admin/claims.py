@@ -104,6 +104,7 @@ class ClaimAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = [actions.select_claims, actions.dismiss_claims, actions.assign_claims]
     raw_id_fields = ["article"]
+    coverage_inline = None  # set by factcheck.admin when factcheck.admin_coverage provides one
 
     # --- list -----------------------------------------------------------------------------
     def get_queryset(self, request):
@@ -169,6 +170,9 @@ class ClaimAdmin(admin.ModelAdmin):
     def has_assign_permission(self, request):
         return self._may(request, "assign")
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # a new claim has no matches yet
+
     # --- forms ----------------------------------------------------------------------------
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -231,6 +235,7 @@ class ClaimAdmin(admin.ModelAdmin):
                     claim,
                     verdict_form=extra.get("desk_verdict_form"),
                     source_formset=extra.get("desk_source_formset"),
+                    matches_panel=self.coverage_inline is None,
                 )
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)

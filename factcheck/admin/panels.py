@@ -10,7 +10,9 @@ from factcheck.models import Claim, CoverageMatch, MatchStatus, ReviewEvent, Sou
 from factcheck.verdicts import EDITABLE_STATES
 
 
-def claim_page_context(request, claim: Claim, *, verdict_form=None, source_formset=None) -> dict:
+def claim_page_context(
+    request, claim: Claim, *, verdict_form=None, source_formset=None, matches_panel: bool = True
+) -> dict:
     """Template context for the panels of the claim page (each panel a few queries at most)."""
     transitions = workflow.available_transitions(claim, request.user)
     verdicts = list(
@@ -37,7 +39,10 @@ def claim_page_context(request, claim: Claim, *, verdict_form=None, source_forms
         "desk_may_edit_verdict": may_edit,
         "desk_verdict_form": verdict_form,
         "desk_source_formset": source_formset,
-        "desk_matches": _matches(claim),
+        # The coverage inline (factcheck.admin_coverage), when installed, lists the matches
+        # with their decide buttons inside the claim form; this panel is the fallback.
+        "desk_matches_panel": matches_panel,
+        "desk_matches": _matches(claim) if matches_panel else [],
         "desk_events": _events(claim),
     }
 

@@ -299,3 +299,28 @@ def test_filtered_claim_list_queries_are_bounded(
     with django_assert_max_num_queries(MAX_LIST_QUERIES):
         response = client.get(f"{LIST}?all=&assignee={fact_checker.pk}&coverage=yes&rating=false&due=overdue")
     assert response.status_code == 200
+
+
+def test_reporter_adds_a_claim_by_hand(client, reporter):
+    client.force_login(reporter)
+    add = reverse("admin:factcheck_claim_add")
+    form = client.get(add).context["adminform"].form
+    assert "state" not in form.fields and "assignee" not in form.fields and "version" not in form.fields
+    response = client.post(
+        add,
+        {
+            "text": "The council spent £2m on signs.",
+            "claimant": "Cllr Jones",
+            "priority": 2,
+            "state": "published",
+            "_save": "1",
+        },
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get(text="The council spent £2m on signs.")
+    assert (claim.state, claim.origin, claim.created_by, claim.priority) == (
+        "candidate",
+        "manual",
+        reporter,
+        2,
+    )

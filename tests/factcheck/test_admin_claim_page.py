@@ -5,6 +5,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from factcheck.admin.panels import claim_page_context
 from factcheck.models import Claim, ClaimState, CoverageMatch, ReviewEvent, Source, Verdict
 from factcheck.verdicts import verdict_save
 from factcheck.workflow import transition
@@ -284,19 +285,30 @@ def test_submitted_verdict_is_read_only_and_earlier_versions_shown(
     assert labels[-1] == "Publish a correction"
 
 
-def test_prior_coverage_matches_with_their_verdicts(client, editor, claim):
+def _two_matches(claim):
     prior_fc = PriorFactCheckFactory(rating_text="Mostly false", url="javascript:alert(1)")
     CoverageMatch.objects.create(claim=claim, prior_factcheck=prior_fc, score=0.9, method="hybrid")
     ours = ClaimFactory(text="Unemployment is 4.2%.")
     SourceFactory(verdict=VerdictFactory(claim=ours, rating="false"))
     CoverageMatch.objects.create(claim=claim, prior_claim=ours, score=0.7, method="hybrid")
+
+
+def test_prior_coverage_matches_are_on_the_claim_page(client, editor, claim):
+    _two_matches(claim)
     client.force_login(editor)
-    response = client.get(page_url(claim))
-    rows = response.context["desk_matches"]
+    html = client.get(page_url(claim)).content.decode()
+    assert "Mostly false" in html and "Unemployment is 4.2%." in html
+    assert html.index("Mostly false") < html.index("Unemployment is 4.2%.")  # best score first
+
+
+def test_matches_panel_lists_each_match_with_its_verdict(rf, editor, claim):
+    _two_matches(claim)
+    request = rf.get("/")
+    request.user = editor
+    rows = claim_page_context(request, claim, matches_panel=True)["desk_matches"]
     assert [row["match"].score for row in rows] == [0.9, 0.7]
-    html = response.content.decode()
-    assert "Mostly false" in html and ">False<" in html
-    assert 'href="javascript:' not in html
+    assert rows[0]["verdict"] == "Mostly false" and rows[0]["url"] == ""  # javascript: is not a link
+    assert ">False<" in rows[1]["verdict"]
 
 
 def test_correction_and_comment_from_the_page(client, editor, other_editor, fact_checker, claim):
