@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from editorial.models import Article
-from factcheck.extraction import Candidate, extract, select
+from factcheck.extraction import Candidate, explain, extract, select
 from factcheck.models import Claim, ClaimOrigin, ClaimState
 
 _SPACE = re.compile(r"\s+")
@@ -21,11 +21,12 @@ def sentence_fingerprint(text: str) -> str:
 
 def select_candidates(candidates: list[Candidate]) -> list[Candidate]:
     """Keep the worthy ones: above the threshold, best first, capped, near-duplicates merged."""
-    return select(
+    chosen = select(
         candidates,
         threshold=settings.FACTCHECK_CLAIM_THRESHOLD,
         limit=settings.FACTCHECK_MAX_CLAIMS_PER_ARTICLE,
     )
+    return [explain(candidate) for candidate in chosen]
 
 
 _REFRESHED_FIELDS = (

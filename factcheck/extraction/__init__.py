@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from .claimant import ClaimantState, find_claimant
 from .claimtype import PREDICTION, classify, is_opinion
-from .features import sentence_features
+from .features import sentence_signals
 from .scoring import Model, load_model
 from .segment import paragraph_spans, sentence_spans
 from .select import select
 
-__all__ = ["Analyser", "Candidate", "extract", "score_turns", "select"]
+__all__ = ["Analyser", "Candidate", "explain", "extract", "score_turns", "select"]
 
 CONTEXT_SIZE = 3
 # Predictions cannot be checked yet; opinions cannot be checked at all (Full Fact).
@@ -51,33 +51,41 @@ class Analyser:
 
     def __init__(self, model: Model | None = None) -> None:
         self.model = model or load_model()
+        self.model_kind = "hand-set" if self.model.source == "hand-set" else "trained"
         self.claimants = ClaimantState()
         self.history: list[dict[str, float]] = []
         self.prev_speaker: str | None = None
 
-    def features(self, text: str, *, speaker: str | None = None, turn_start: bool = False):
-        """(signals, all features) of the next sentence; ``speaker`` for transcripts."""
+    def _next(self, text: str, speaker: str | None, turn_start: bool):
         if speaker is not None:
             turn_start = speaker != self.prev_speaker
             self.prev_speaker = speaker
-        signals, allf = sentence_features(text, previous=self.history[-CONTEXT_SIZE:], turn_start=turn_start)
+        signals, words, low = sentence_signals(
+            text, previous=self.history[-CONTEXT_SIZE:], turn_start=turn_start
+        )
         if speaker is not None and speaker.strip().upper() == "SYSTEM":
-            allf["c:system"] = signals["c:system"] = 1.0
+            signals["c:system"] = 1.0
         self.history.append(signals)
+        return signals, words, low
+
+    def features(self, text: str, *, speaker: str | None = None, turn_start: bool = False):
+        """(signals, all features as one dict) of the next sentence, for training."""
+        signals, words, _low = self._next(text, speaker, turn_start)
+        allf = {"w:" + w: 1.0 for w in words}
+        allf.update(signals)
         return signals, allf
 
     def candidate(
         self, text: str, start: int, *, speaker: str | None = None, turn_start: bool = False
     ) -> Candidate:
-        signals, allf = self.features(text, speaker=speaker, turn_start=turn_start)
-        found = find_claimant(text, self.claimants)
-        claimant = found or (speaker or "")
-        quote = quoted_words(text)
-        ctype = classify(text, signals, quote=quote, claimant=claimant)
+        signals, words, low = self._next(text, speaker, turn_start)
+        claimant = find_claimant(text, self.claimants, low) or (speaker or "")
+        quote = quoted_words(text) if "f:quote" in signals else ""
+        ctype = classify(text, signals, quote=quote, claimant=claimant, low=low)
         factor = PREDICTION_FACTOR if ctype == PREDICTION else 1.0
         if is_opinion(signals):
             factor *= OPINION_FACTOR
-        score = self.model.probability(allf) * factor
+        score = self.model.score(signals, words) * factor
         return Candidate(
             start=start,
             end=start + len(text),
@@ -86,18 +94,21 @@ class Analyser:
             claimant=claimant,
             claim_type=ctype,
             checkworthiness=round(score, 4),
-            features=self.explain(signals, factor),
+            features={"signals": signals, "factor": factor, "model": self.model_kind},
         )
 
-    def explain(self, signals: dict[str, float], factor: float) -> dict:
-        contrib = self.model.contributions(signals)
-        top = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))[:6]
-        return {
-            "signals": sorted(signals),
-            "top": [[k, v] for k, v in top if v],
-            "factor": factor,
-            "model": "trained" if self.model.source != "hand-set" else "hand-set",
-        }
+
+def explain(candidate: Candidate, model: Model | None = None) -> Candidate:
+    """Add the signals' largest contributions to the score (``features["top"]``).
+
+    Done only for the candidates that become claims: editors see why, and the other
+    sentences of an article do not pay for it.
+    """
+    model = model or load_model()
+    contrib = model.contributions(candidate.features.get("signals", {}))
+    top = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))[:6]
+    candidate.features["top"] = [[k, v] for k, v in top if v]
+    return candidate
 
 
 def extract(text: str, *, model: Model | None = None) -> list[Candidate]:
@@ -105,10 +116,10 @@ def extract(text: str, *, model: Model | None = None) -> list[Candidate]:
     if not isinstance(text, str) or not text.strip():
         return []
     analyser = Analyser(model)
-    para_starts = {s for s, _ in paragraph_spans(text)}
-    para_bounds = sorted(para_starts)
+    paragraphs = paragraph_spans(text)
+    para_bounds = [s for s, _ in paragraphs]
     out, p = [], 0
-    for start, end in sentence_spans(text):
+    for start, end in sentence_spans(text, paragraphs):
         turn_start = False
         while p < len(para_bounds) and para_bounds[p] <= start:
             turn_start, p = True, p + 1

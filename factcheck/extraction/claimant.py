@@ -131,9 +131,18 @@ def _resolve(who: str, state: ClaimantState) -> str:
     return state.full_names.get(name, name) if " " not in name else name
 
 
-def find_claimant(sentence: str, state: ClaimantState) -> str:
-    """The claimant of ``sentence`` ('' when none), updating ``state`` as the article goes."""
+VERB_WORDS = frozenset(VERBS.split("|")) | {"according"}
+
+
+def find_claimant(sentence: str, state: ClaimantState, low: set[str] | None = None) -> str:
+    """The claimant of ``sentence`` ('' when none), updating ``state`` as the article goes.
+
+    ``low`` (the sentence's lower-cased tokens) lets sentences without any reporting verb
+    skip the patterns: most sentences of an article.
+    """
     observe(sentence, state)
+    if low is not None and low.isdisjoint(VERB_WORDS):
+        return ""
     for pattern in PATTERNS:
         m = pattern.search(sentence)
         if not m:

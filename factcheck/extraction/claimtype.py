@@ -20,40 +20,105 @@ QUANTITY, CAUSAL, PREDICTION, RULES, PERSONAL, QUOTE, OTHER = (
     "other",
 )
 
-_FUTURE = re.compile(
-    r"\b(?:will|won't|shall|going to|is expected to|are expected to|plans? to|"
-    r"intends? to|forecasts?|projected to|set to|would)\b|'ll\b",
-    re.IGNORECASE,
+# Single words are set lookups on the sentence's lower-cased tokens; phrases are
+# substring tests on the lower-cased text (both far cheaper than one regex per type).
+FUTURE_WORDS = frozenset({"will", "won't", "shall", "would", "forecast", "forecasts"})
+FUTURE_PHRASES = (
+    "going to",
+    "expected to",
+    "plan to",
+    "plans to",
+    "intend",
+    "projected to",
+    "set to",
+    "'ll ",
+    "’ll ",
 )
-_CAUSAL = re.compile(
-    r"\b(?:because|caused|causes|cause of|led to|leads to|lead to|due to|result(?:ed|s)? in|"
-    r"as a result|triggered|linked to|blamed|responsible for|thanks to|contributed to)\b",
-    re.IGNORECASE,
+QUANTITY_WORDS = frozenset(
+    {
+        "percent",
+        "million",
+        "millions",
+        "billion",
+        "billions",
+        "trillion",
+        "thousand",
+        "thousands",
+        "hundreds",
+        "dozen",
+        "dozens",
+        "half",
+        "twice",
+        "doubled",
+        "tripled",
+        "majority",
+        "minority",
+    }
 )
-_RULES = re.compile(
-    r"\b(?:law|laws|legal|illegal|unconstitutional|regulations?|legislation|bill|banned?|"
-    r"court|ruled|statute|treaty|constitution|mandatory|required by|prohibit\w*|signed into)\b",
-    re.IGNORECASE,
+CAUSAL_WORDS = frozenset({"because", "caused", "causes", "triggered", "blamed"})
+CAUSAL_PHRASES = (
+    "cause of",
+    "led to",
+    "leads to",
+    "lead to",
+    "due to",
+    "resulted in",
+    "results in",
+    "result in",
+    "as a result",
+    "linked to",
+    "responsible for",
+    "thanks to",
+    "contributed to",
 )
-_PERSONAL = re.compile(r"\b(?:I|I've|I'm|I was|my|me)\b")
-_QUANTITY_WORDS = re.compile(
-    r"\b(?:\d[\d,.]*|percent|per cent|million|millions|billion|billions|trillion|thousands?|"
-    r"hundreds|dozens?|half|twice|doubled|tripled|majority|minority)\b|%|[$€£]\s?\d",
-    re.IGNORECASE,
+RULES_WORDS = frozenset(
+    {
+        "law",
+        "laws",
+        "legal",
+        "illegal",
+        "unconstitutional",
+        "regulation",
+        "regulations",
+        "legislation",
+        "bill",
+        "ban",
+        "banned",
+        "court",
+        "ruled",
+        "statute",
+        "treaty",
+        "constitution",
+        "mandatory",
+        "prohibit",
+        "prohibits",
+        "prohibited",
+        "prohibition",
+    }
 )
+RULES_PHRASES = ("required by", "signed into")
+PERSONAL_WORDS = frozenset({"i", "i've", "i’ve", "i'm", "i’m", "my", "me"})
+_TOKEN = re.compile(r"[a-z][a-z'’\-]*")
 
 
-def classify(text: str, signals: dict[str, float], *, quote: str, claimant: str) -> str:
-    """One claim type for a sentence (``signals`` are the ``f:*`` features)."""
-    if _FUTURE.search(text) and "f:past_number" not in signals:
+def classify(
+    text: str, signals: dict[str, float], *, quote: str, claimant: str, low: set[str] | None = None
+) -> str:
+    """One claim type for a sentence (``signals`` are its ``f:*`` features)."""
+    ltext = text.lower()
+    low = set(_TOKEN.findall(ltext)) if low is None else low
+    if "f:past_number" not in signals and (
+        not low.isdisjoint(FUTURE_WORDS) or any(p in ltext for p in FUTURE_PHRASES)
+    ):
         return PREDICTION
-    if _QUANTITY_WORDS.search(text):
+    if "f:number" in signals or "f:percent" in signals or not low.isdisjoint(QUANTITY_WORDS):
         return QUANTITY
-    if _CAUSAL.search(text):
+    if not low.isdisjoint(CAUSAL_WORDS) or any(p in ltext for p in CAUSAL_PHRASES):
         return CAUSAL
-    if _RULES.search(text):
+    if not low.isdisjoint(RULES_WORDS) or any(p in ltext for p in RULES_PHRASES):
         return RULES
-    if _PERSONAL.search(quote or text):
+    personal = set(_TOKEN.findall(quote.lower())) if quote else low
+    if not personal.isdisjoint(PERSONAL_WORDS):
         return PERSONAL
     if quote and claimant:
         return QUOTE

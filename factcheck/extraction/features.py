@@ -19,6 +19,9 @@ from collections.abc import Sequence
 TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*\d%?|\d%?|[$€£%]")
 _NUMBER_RE = re.compile(r"\d")
 _YEAR_RE = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
+# Words ending in -est (6+ letters) and -ed (5+ letters): superlatives, past tense.
+_SUPERLATIVE_RE = re.compile(r"(?<![a-z'’\-])[a-z][a-z'’\-]{2,}est(?![a-z'’\-])")
+_PAST_RE = re.compile(r"(?<![a-z'’\-])[a-z][a-z'’\-]{2,}ed(?![a-z'’\-])")
 _QUOTE_CHARS = ('"', "“", "”", "«", "»")
 
 
@@ -101,40 +104,43 @@ def _length_feature(n: int) -> str:
     return "f:len_ge40"
 
 
-def signal_features(text: str, toks: Sequence[str] | None = None) -> dict[str, float]:
+def signal_features(
+    text: str, toks: Sequence[str] | None = None, low: set[str] | None = None
+) -> dict[str, float]:
     """Hand-interpretable ``f:*`` features of one sentence."""
     toks = tokens(text) if toks is None else toks
-    low = {t.lower() for t in toks}
+    ltext = text.lower()
+    low = set(TOKEN_RE.findall(ltext)) if low is None else low
     f: dict[str, float] = {_length_feature(len(toks)): 1.0}
     n_digits = sum(1 for t in toks if t[0].isdigit())
     if n_digits:
         f["f:number"] = 1.0
         f["f:numbers"] = min(n_digits, 4) / 4
-    if _YEAR_RE.search(text):
-        f["f:year"] = 1.0
-    if "%" in text or "percent" in low or "per cent" in text:
+        if _YEAR_RE.search(text):
+            f["f:year"] = 1.0
+    if "%" in text or "percent" in low or "per cent" in ltext:
         f["f:percent"] = 1.0
-    for name, lexicon in _LEXICONS:
-        if low & lexicon:
+    for word in low & _LEXICON_WORDS:  # one C-level intersection, then the few hits
+        for name in _LEXICON_INDEX[word]:
             f[name] = 1.0
     caps = sum(1 for t in toks[1:] if t[0].isupper() and t not in _STOP_CAPS)
     if caps:
         f["f:entities"] = min(caps, 4) / 4
-    if any(t.endswith("est") and len(t) > 5 for t in low):
+    if _SUPERLATIVE_RE.search(ltext):
         f["f:superlative"] = 1.0
-    if any(t.endswith("ed") and len(t) > 4 for t in low):
+    if _PAST_RE.search(ltext):
         f["f:past"] = 1.0
     f["f:length"] = min(len(toks), 50) / 50
     if toks and toks[0].lower() in INTERJECTIONS:
         f["f:interjection_start"] = 1.0
+    if "going to" in ltext:
+        f["f:future"] = 1.0
     if "f:future" in f and ("f:first_singular" in f or "f:first_plural" in f):
         f["f:promise"] = 1.0
     if "f:number" in f and "f:past" in f:
         f["f:past_number"] = 1.0
     if any(q in text for q in _QUOTE_CHARS):
         f["f:quote"] = 1.0
-    if "going to" in text.lower():
-        f["f:future"] = 1.0
     stripped = text.rstrip("\"'”’) ")
     if stripped.endswith("?"):
         f["f:question"] = 1.0
@@ -166,9 +172,20 @@ _LEXICONS = (
     ("f:third_person", THIRD),
 )
 
+_LEXICON_INDEX: dict[str, tuple[str, ...]] = {}
+for _name, _lexicon in _LEXICONS:
+    for _word in _lexicon:
+        _LEXICON_INDEX[_word] = (*_LEXICON_INDEX.get(_word, ()), _name)
+_LEXICON_WORDS = frozenset(_LEXICON_INDEX)
+
 
 def word_features(toks: Sequence[str]) -> dict[str, float]:
     return {"w:" + t.lower(): 1.0 for t in toks if not t[0].isdigit()}
+
+
+def words_of(low: set[str]) -> set[str]:
+    """The lower-cased words the model weighs (``w:`` features without the prefix)."""
+    return {t for t in low if not t[0].isdigit()}
 
 
 def context_features(
@@ -186,16 +203,28 @@ def context_features(
     return f
 
 
+def sentence_signals(
+    text: str,
+    *,
+    previous: Sequence[dict[str, float]] = (),
+    turn_start: bool = False,
+) -> tuple[dict[str, float], set[str], set[str]]:
+    """Run-time features: (``f:``/``c:`` signals, words for the model, lower-cased tokens)."""
+    toks = tokens(text)
+    low = set(TOKEN_RE.findall(text.lower()))
+    signals = signal_features(text, toks, low)
+    signals.update(context_features(signals, previous, turn_start=turn_start))
+    return signals, words_of(low), low
+
+
 def sentence_features(
     text: str,
     *,
     previous: Sequence[dict[str, float]] = (),
     turn_start: bool = False,
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """All features of a sentence: (``f:``/``c:`` signals, everything for the model)."""
-    toks = tokens(text)
-    signals = signal_features(text, toks)
-    signals.update(context_features(signals, previous, turn_start=turn_start))
-    allf = word_features(toks)
+    """All features as one dict (training): (signals, signals plus ``w:`` words)."""
+    signals, words, _low = sentence_signals(text, previous=previous, turn_start=turn_start)
+    allf = {"w:" + w: 1.0 for w in words}
     allf.update(signals)
     return signals, allf

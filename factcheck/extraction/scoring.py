@@ -62,17 +62,32 @@ class Model:
     meta: dict = field(default_factory=dict)
     source: str = "hand-set"
 
+    def __post_init__(self) -> None:
+        # Words are looked up without their "w:" prefix: one set intersection per sentence.
+        words = {k[2:]: v for k, v in self.weights.items() if k.startswith("w:")}
+        object.__setattr__(self, "word_weights", words)
+
     def logit(self, features: dict[str, float]) -> float:
         w = self.weights
         return self.bias + sum(w.get(k, 0.0) * v for k, v in features.items())
 
     def probability(self, features: dict[str, float]) -> float:
-        z = max(-30.0, min(30.0, self.logit(features)))
-        return 1.0 / (1.0 + math.exp(-z))
+        return _sigmoid(self.logit(features))
+
+    def score(self, signals: dict[str, float], words: set[str]) -> float:
+        """Same as ``probability`` of signals plus ``w:`` words, without building that dict."""
+        w, ww = self.weights, self.word_weights
+        z = self.bias + sum(w.get(k, 0.0) * v for k, v in signals.items())
+        z += sum(ww[t] for t in words & ww.keys())
+        return _sigmoid(z)
 
     def contributions(self, features: dict[str, float]) -> dict[str, float]:
         """Per-feature share of the logit, for the explanation shown to editors."""
         return {k: round(self.weights.get(k, 0.0) * v, 3) for k, v in features.items()}
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def model_from_dict(data: dict, *, source: str) -> Model:

@@ -28,9 +28,9 @@ except ImportError:  # pragma: no cover
     _nupunkt = None
     logger.warning("nupunkt is not installed; using the regex sentence splitter")
 
-# A blank line, or a single line break not followed by a lower-case continuation.
-_NL = r"(?:\r\n|\n|\r(?!\n))"
-_PARAGRAPH_BREAK = re.compile(rf"{_NL}(?:[ \t\f\v]*{_NL})+|{_NL}(?![ \t]*[a-z])")
+# A run of line breaks (with blanks between them). It is a paragraph break when it holds
+# a blank line, or when the next line does not continue in lower case (hard wrapping).
+_NEWLINE_RUN = re.compile(r"(?:\r\n?|\n)(?:[ \t\f\v]*(?:\r\n?|\n))*")
 _FALLBACK_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _MAX_QUOTE_MERGE = 4
 
@@ -39,11 +39,19 @@ Span = tuple[int, int]
 
 def paragraph_spans(text: str) -> list[Span]:
     """Spans of paragraphs (untrimmed); their union covers ``text``."""
-    spans, start = [], 0
-    for m in _PARAGRAPH_BREAK.finditer(text):
+    spans, start, n = [], 0, len(text)
+    for m in _NEWLINE_RUN.finditer(text):
+        run = m.group()
+        blank_line = run.count("\n") + run.count("\r") - run.count("\r\n") > 1
+        if not blank_line:
+            j = m.end()
+            while j < n and text[j] in " \t":
+                j += 1
+            if j < n and "a" <= text[j] <= "z":
+                continue  # a hard-wrapped line continues
         spans.append((start, m.start()))
         start = m.end()
-    spans.append((start, len(text)))
+    spans.append((start, n))
     return spans
 
 
@@ -90,10 +98,10 @@ def _merge_open_quotes(text: str, spans: list[Span]) -> list[Span]:
     return merged
 
 
-def sentence_spans(text: str) -> list[Span]:
+def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span]:
     """Trimmed, non-empty, ordered sentence spans: ``text[s:e]`` is each sentence."""
     out: list[Span] = []
-    for p_start, p_end in paragraph_spans(text):
+    for p_start, p_end in paragraph_spans(text) if paragraphs is None else paragraphs:
         para = text[p_start:p_end]
         if not para.strip():
             continue

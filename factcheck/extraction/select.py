@@ -23,7 +23,11 @@ def _words(text: str) -> frozenset[str]:
 def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     if not a or not b:
         return a == b
-    return len(a & b) / len(a | b) >= DUPLICATE_JACCARD
+    small, large = sorted((len(a), len(b)))
+    if small < DUPLICATE_JACCARD * large:  # Jaccard <= small/large: cannot be a duplicate
+        return False
+    common = len(a & b)
+    return common / (len(a) + len(b) - common) >= DUPLICATE_JACCARD
 
 
 def select(candidates: list[Candidate], *, threshold: float, limit: int) -> list[Candidate]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.extraction import Candidate, extract, select
+from factcheck.extraction import Candidate, explain, extract, select
 from factcheck.extraction.scoring import MODEL_PATH, load_model
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_c49d0d57fcaaee0c.txt"
@@ -89,6 +89,7 @@ def test_statistic_attributed_to_a_person_beats_opinion_and_prediction():
 def test_features_explain_the_score():
     (cand,) = extract("Unemployment fell to 3.5% in 2023, the lowest since 1969.")
     assert "f:number" in cand.features["signals"]
+    explain(cand)
     assert cand.features["model"] == "trained"
     assert any(name == "f:number" for name, _ in cand.features["top"])
 
