@@ -1,0 +1,77 @@
+"""The public side follows the real workflow: publish, correct, unpublish, publish again."""
+
+import pytest
+from django.urls import reverse
+
+from factcheck import verdicts, workflow
+from factcheck.claimreview_export import factcheck_slug, factcheck_url
+from tests.factories import ArticleFactory, ClaimFactory
+from tests.public.html import jsonld_blocks
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def _published_claim(fact_checker, editor):
+    claim = ClaimFactory(text="Crime doubled in a year.", claimant="A candidate", article=ArticleFactory())
+    workflow.transition(claim, "select", user=fact_checker)
+    workflow.transition(claim, "start_research", user=fact_checker)
+    verdicts.verdict_save(
+        claim=claim, user=fact_checker, rating="false", summary="Police data show a 3% rise."
+    )
+    verdicts.source_add(claim=claim, user=fact_checker, url="https://police.example.org/stats")
+    workflow.transition(claim, "submit", user=fact_checker)
+    workflow.transition(claim, "approve", user=editor)
+    return workflow.transition(claim, "publish", user=editor)
+
+
+def _in_listings(client, claim) -> dict[str, bool]:
+    url = factcheck_url(claim=claim)
+    return {
+        "list": claim.text.encode() in client.get("/fact-checks/").content,
+        "json": url.encode() in client.get("/fact-checks/feed.json").content,
+        "atom": url.encode() in client.get("/fact-checks/feed.xml").content,
+        "sitemap": url.encode() in client.get("/sitemap.xml").content,
+    }
+
+
+def test_publish_correct_unpublish_and_republish_through_the_workflow(
+    client, fact_checker, editor, other_editor
+):
+    claim = _published_claim(fact_checker, editor)
+    page_url = reverse("public:factcheck_detail", kwargs={"slug": factcheck_slug(claim=claim)})
+    response = client.get(page_url)
+    assert response.status_code == 200
+    (review,) = jsonld_blocks(response.content)
+    first_published = claim.current_verdict.published_at
+    assert review["datePublished"] == first_published.isoformat(timespec="seconds")
+    assert review["reviewRating"]["alternateName"] == "False"
+    assert _in_listings(client, claim) == {"list": True, "json": True, "atom": True, "sitemap": True}
+
+    workflow.transition(
+        claim,
+        "correct",
+        user=editor,
+        note="Correction",
+        rating="mostly_false",
+        summary="Police data show a 30% rise, not 100%.",
+        correction_note="We used the wrong base year.",
+    )
+    response = client.get(page_url)
+    html = response.content.decode()
+    assert "We used the wrong base year." in html and "rating changed from False" in html
+    (review,) = jsonld_blocks(response.content)
+    assert review["reviewRating"]["alternateName"] == "Mostly false"
+    assert review["datePublished"] == first_published.isoformat(timespec="seconds")
+    assert review["dateModified"] > review["datePublished"]
+    assert b"Corrected: Mostly false: Crime doubled in a year." in client.get("/fact-checks/feed.xml").content
+
+    workflow.transition(claim, "unpublish", user=editor, note="A legal complaint is being checked.")
+    response = client.get(page_url)
+    assert response.status_code == 410
+    assert b"A legal complaint" not in response.content
+    assert _in_listings(client, claim) == {"list": False, "json": False, "atom": False, "sitemap": False}
+
+    workflow.transition(claim, "approve", user=other_editor)
+    workflow.transition(claim, "publish", user=other_editor)
+    assert client.get(page_url).status_code == 200
+    assert _in_listings(client, claim) == {"list": True, "json": True, "atom": True, "sitemap": True}
