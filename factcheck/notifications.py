@@ -5,16 +5,22 @@ at most once per event: the task claims ``ReviewEvent.notified_at`` before sendi
 releases it only if sending failed, so a re-delivered task does not mail twice.
 """
 
+import logging
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
-from factcheck.models import ReviewEvent
-from factcheck.workflow import display_name
+from factcheck.models import ReviewEvent, Verdict
+from factcheck.workflow import display_name, effects
+
+logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     "assign": "Assigned to you: {claim}",
@@ -68,3 +74,49 @@ def claim_url(claim_id: int) -> str:
     except NoReverseMatch:
         path = f"/admin/factcheck/claim/{claim_id}/change/"
     return settings.SITE_URL + path
+
+
+# --- recovery: e-mails whose task was lost ---------------------------------------------------
+
+RENOTIFY_WINDOW = timedelta(days=2)  # older news is not worth an e-mail any more
+
+
+def review_events_pending_mail(*, older_than: timedelta) -> QuerySet[ReviewEvent]:
+    """Events that should have sent e-mail but never did (broker down, queue lost)."""
+    now = timezone.now()
+    return ReviewEvent.objects.filter(
+        transition__in=effects.MAIL_ASSIGNEE_ON | effects.MAIL_AUTHOR_ON,
+        notified_at__isnull=True,
+        at__lte=now - older_than,
+        at__gte=now - RENOTIFY_WINDOW,
+    ).order_by("at", "pk")
+
+
+def review_events_renotify(*, older_than: timedelta, limit: int = 500) -> int:
+    """Queue the e-mail task again for pending events; return how many were queued.
+
+    For the periodic sweep (``factcheck.sweeps``). Recipients are worked out again from
+    the claim as it is now (assignee, current verdict's author); an event with nobody to
+    tell is marked done. Sending stays at most once per event (``notified_at``). Stops at
+    the first broker error: the next sweep tries again.
+    """
+    from factcheck.tasks import send_review_event_email
+
+    queued = 0
+    for event in review_events_pending_mail(older_than=older_than).select_related("claim")[:limit]:
+        author_id = (
+            Verdict.objects.filter(claim_id=event.claim_id, is_current=True)
+            .values_list("author_id", flat=True)
+            .first()
+        )
+        recipients = effects.mail_recipients(event.claim, event, author_id)
+        if not recipients:
+            ReviewEvent.objects.filter(pk=event.pk).update(notified_at=timezone.now())
+            continue
+        try:
+            send_review_event_email.delay(event.pk, recipients)
+        except BrokerError as exc:
+            logger.warning("E-mail sweep stopped, broker unavailable after %d: %s", queued, exc)
+            break
+        queued += 1
+    return queued

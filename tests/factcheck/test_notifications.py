@@ -158,3 +158,49 @@ def test_the_task_runs_the_service_by_ids(editor):
     assert send_review_event_email.delay(event.pk, [assignee.pk]).get() == 1
     assert send_review_event_email.delay(event.pk, [assignee.pk]).get() == 0
     assert len(mail.outbox) == 1
+
+
+# --- the sweep's recovery of e-mails whose task was lost -------------------------------------
+
+
+def _lost_assign(editor, assignee, minutes_ago):
+    """An assign whose e-mail task never ran (here: on_commit never fires), backdated."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    claim = claim_in_state("selected")
+    workflow.transition(claim, "assign", user=editor, assignee=assignee)
+    event = ReviewEvent.objects.get(claim=claim)
+    ReviewEvent.objects.filter(pk=event.pk).update(at=timezone.now() - timedelta(minutes=minutes_ago))
+    return event
+
+
+def test_the_sweep_sends_what_a_lost_task_did_not(editor):
+    from datetime import timedelta
+
+    from factcheck.notifications import review_events_renotify
+
+    assignee = FactCheckerFactory()
+    lost = _lost_assign(editor, assignee, minutes_ago=30)
+    recent = _lost_assign(editor, FactCheckerFactory(), minutes_ago=1)
+    ancient = _lost_assign(editor, FactCheckerFactory(), minutes_ago=60 * 24 * 3)
+
+    assert review_events_renotify(older_than=timedelta(minutes=15)) == 1
+    assert [m.to for m in mail.outbox] == [[assignee.email]]
+    assert ReviewEvent.objects.get(pk=lost.pk).notified_at is not None
+    assert ReviewEvent.objects.get(pk=recent.pk).notified_at is None  # its task may still be queued
+    assert ReviewEvent.objects.get(pk=ancient.pk).notified_at is None  # too old to be worth a mail
+    assert review_events_renotify(older_than=timedelta(minutes=15)) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweep_marks_events_with_nobody_to_tell_as_done(editor):
+    from datetime import timedelta
+
+    from factcheck.notifications import review_events_renotify
+
+    self_assigned = _lost_assign(editor, editor, minutes_ago=30)
+    assert review_events_renotify(older_than=timedelta(minutes=15)) == 0
+    assert ReviewEvent.objects.get(pk=self_assigned.pk).notified_at is not None
+    assert mail.outbox == []
