@@ -79,8 +79,8 @@ class DeskArticleAdmin(ArticleAdmin):
         if obj is None:
             return super().get_fieldsets(request, obj)
         return [
-            (None, {"fields": ["title", "outlet", "url", "authors", "language", "published_at"]}),
             ("Text with its claims highlighted", {"fields": ["highlighted_body"]}),
+            (None, {"fields": ["title", "outlet", "url", "authors", "language", "published_at"]}),
             ("Edit the text (saving re-runs extraction)", {"classes": ["collapse"], "fields": ["body"]}),
             (
                 "Import and extraction",

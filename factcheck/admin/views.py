@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -138,7 +138,7 @@ def dashboard_context(request) -> dict:
     rows = Claim.objects.select_related("article__outlet", "assignee")
     my_queue = list(
         rows.filter(assignee=request.user, state__in=OPEN_STATES).order_by(
-            "priority", "due_date", "-checkworthiness"
+            "priority", F("due_date").asc(nulls_last=True), "-checkworthiness"
         )[:QUEUE_LIMIT]
     )
     waiting = list(
