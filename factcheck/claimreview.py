@@ -14,6 +14,7 @@ rest, so one broken entry never blocks a feed.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ _LD_SCRIPT = re.compile(
     r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.I | re.S
 )
 EXTENSIONS = (".json", ".jsonld", ".jsonl", ".ndjson", ".html", ".htm")
+# NUL (PostgreSQL refuses it in text and jsonb) and unpaired surrogates (not encodable as
+# UTF-8) only arrive through JSON escapes; one such record must not sink its whole batch.
+_BROKEN_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,13 @@ def parse_json(content: str, *, source: str = "<json>") -> ParseResult:
     result = ParseResult()
     try:
         data = json.loads(content)
+        _collect(data, source, result)
     except json.JSONDecodeError as exc:
         result.errors.append(RecordError(source, f"malformed JSON: {exc}"))
         return result
-    _collect(data, source, result)
+    except RecursionError:
+        result.errors.append(RecordError(source, "malformed JSON: nested too deeply"))
+        return result
     if not result.records and not result.errors:
         result.errors.append(RecordError(source, "no ClaimReview found"))
     return result
@@ -99,10 +106,11 @@ def parse_jsonl(content: str, *, source: str = "<jsonl>") -> ParseResult:
         where = f"{source}: line {number}"
         try:
             data = json.loads(line)
+            _collect(data, where, result)
         except json.JSONDecodeError as exc:
             result.errors.append(RecordError(where, f"malformed JSON: {exc.msg}"))
-            continue
-        _collect(data, where, result)
+        except RecursionError:
+            result.errors.append(RecordError(where, "malformed JSON: nested too deeply"))
     return result
 
 
@@ -160,10 +168,15 @@ def record_from(obj) -> ClaimReviewRecord:
         raise ClaimReviewError(f"expected a ClaimReview object, got {type(obj).__name__}")
     if not _is_type(obj, "ClaimReview"):
         raise ClaimReviewError(f"@type is {obj.get('@type')!r}, not ClaimReview")
+    if _has_broken_text(obj):
+        raise ClaimReviewError("contains a NUL or unpaired surrogate character")
     url = _text(obj.get("url"))
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1": an unclosed IPv6 literal
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ClaimReviewError(f"missing or invalid url {url!r}" if url else "missing url")
+        raise ClaimReviewError(f"missing or invalid url {url[:100]!r}" if url else "missing url")
     if len(url) > 2000:
         raise ClaimReviewError("url longer than 2000 characters")
     claim = _text(obj.get("claimReviewed"))
@@ -186,6 +199,16 @@ def record_from(obj) -> ClaimReviewRecord:
     )
 
 
+def _has_broken_text(value) -> bool:
+    if isinstance(value, str):
+        return bool(_BROKEN_TEXT.search(value))
+    if isinstance(value, dict):
+        return any(_has_broken_text(k) or _has_broken_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_broken_text(v) for v in value)
+    return False
+
+
 def _text(value) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
@@ -201,9 +224,11 @@ def _name(value) -> str:
 
 def _number(value) -> float | None:
     try:
-        return float(value) if value not in (None, "") and not isinstance(value, bool) else None
+        number = float(value) if value not in (None, "") and not isinstance(value, bool) else None
     except (TypeError, ValueError):
         return None
+    # "1e400" and "NaN" parse as floats, but JSON output (API, JSON-LD) cannot carry them.
+    return number if number is None or math.isfinite(number) else None
 
 
 def _date(value) -> date | None:
