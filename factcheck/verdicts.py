@@ -34,7 +34,9 @@ def _stale(verdict: Verdict) -> str:
 
 
 def _lock_editable(claim: Claim, user, permission: str) -> Claim:
-    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    locked = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+    if locked is None:
+        raise VerdictEditRefused("This claim was deleted; reload the page.")
     if user is None or not user.is_active or not user.has_perm(permission):
         raise VerdictEditRefused("Only a Fact-checker or an Editor may write verdicts and sources.")
     if locked.state not in EDITABLE_STATES:

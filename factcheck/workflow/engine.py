@@ -116,7 +116,9 @@ def transition(
     spec = _spec(name)
     note, params = _normalise(spec, note, params)
     with transaction.atomic():
-        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        locked = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+        if locked is None:
+            raise TransitionNotAllowed("This claim was deleted; reload the page.", transition=name)
         if expected_version is not None and locked.version != expected_version:
             raise TransitionNotAllowed(stale_reason(locked), transition=name)
         facts = Facts(locked, user)

@@ -346,3 +346,14 @@ def test_available_transitions_for_a_prefetched_claim_costs_at_most_two_queries(
     editor.get_all_permissions()  # the permission cache is per request in real use
     with django_assert_max_num_queries(2):
         workflow.available_transitions(claim, editor)
+
+
+def test_a_deleted_claim_is_refused_with_a_sentence(editor, fact_checker):
+    from factcheck.models import Claim
+
+    claim = claim_in_state("candidate")
+    Claim.objects.filter(pk=claim.pk).delete()
+    with pytest.raises(TransitionNotAllowed, match="This claim was deleted"):
+        workflow.transition(claim, "select", user=editor)
+    with pytest.raises(verdicts.VerdictEditRefused, match="This claim was deleted"):
+        verdicts.verdict_save(claim=claim, user=fact_checker, rating="", summary="")
