@@ -140,7 +140,7 @@ def _apply(spec: Transition, claim: Claim, *, user, note: str, params: dict) -> 
         apply(claim, user, params)
     now = timezone.now()
     if spec.changes_claim:
-        changes = {"version": claim.version + 1, "updated_at": now, "assignee": claim.assignee}
+        changes = {"version": claim.version + 1, "updated_at": now, "assignee_id": claim.assignee_id}
         if spec.name in STATE_TRANSITIONS:
             changes.update(state=spec.target or from_state, state_changed_at=now)
         # Compare-and-set as well as the row lock: a backend without SELECT ... FOR UPDATE
