@@ -15,7 +15,9 @@ from django.contrib.auth import get_user_model
 from factcheck import ratings
 from factcheck.models import Claim, ReviewEvent, Verdict
 
-_SENTENCE = re.compile(r"\w.*[.!?…][\"'”’)\]]*$", re.S)
+# A sentence ends with a full stop, question or exclamation mark (maybe inside quotes or
+# brackets). Anchored at the end, so a long summary costs one linear scan.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\Z")
 MIN_SUMMARY_WORDS = 4
 NOTE_MAX_CHARS = 5000
 
@@ -58,7 +60,7 @@ def summary_problem(summary: str) -> str | None:
     text = (summary or "").strip()
     if not text:
         return "The verdict needs a summary."
-    if len(text.split()) < MIN_SUMMARY_WORDS or not _SENTENCE.search(text):
+    if len(text.split()) < MIN_SUMMARY_WORDS or not _SENTENCE_END.search(text):
         return "The verdict summary needs at least one full sentence, ending with a full stop."
     return None
 
