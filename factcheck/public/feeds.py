@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 
 from factcheck.claimreview_export import claim_reviewed_text, factcheck_dates, factcheck_url
 from factcheck.public import presenters, queries
@@ -43,10 +44,12 @@ class FactChecksAtomFeed(Feed):
         return f"{prefix}{label}: {claim_reviewed_text(claim.text)}"
 
     def item_description(self, claim):
+        """HTML (Atom's summary is ``type="html"``), built from escaped plain text."""
         verdict = claim.current_verdict
+        text = verdict.summary
         if verdict.version > 1 and verdict.correction_note:
-            return f"Correction: {verdict.correction_note}\n\n{verdict.summary}"
-        return verdict.summary
+            text = f"Correction: {verdict.correction_note}\n\n{text}"
+        return linebreaks(text, autoescape=True)
 
     def item_link(self, claim):
         return factcheck_url(claim=claim)

@@ -122,6 +122,10 @@ def test_atom_feed_escapes_hostile_text(client, make_factcheck):
     content = client.get("/fact-checks/feed.xml").content
     entry = xml_root(content).find(f"{ATOM}entry")
     assert entry.findtext(f"{ATOM}title") == "False: </title><script>alert(1)</script>"
+    # The summary is type="html": once the XML is decoded, the markup must still be escaped.
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == "<p>&lt;b&gt;x&lt;/b&gt; &amp; y</p>"
     assert b"<script>" not in content
 
 
