@@ -25,7 +25,11 @@ def page(client, claim):
 @override_settings(SITE_URL="https://checks.example.org", ORGANISATION_NAME="Example Fact Desk")
 def test_one_claimreview_block_with_every_field(client, make_factcheck):
     claim = make_factcheck(text="Unemployment fell to 4.2% in March.")
-    (review,) = jsonld_blocks(page(client, claim))
+    content = page(client, claim)
+    (review,) = jsonld_blocks(content)
+    tree = lxml.html.fromstring(content)
+    assert tree.xpath("//link[@rel='canonical']/@href") == [review["url"]]
+    assert tree.xpath("//meta[@property='og:url']/@content") == [review["url"]]
     assert review["@context"] == "https://schema.org"
     assert review["@type"] == "ClaimReview"
     assert review["url"] == (
