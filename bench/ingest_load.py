@@ -1,0 +1,248 @@
+"""A newsroom's ingest load: 10,000 articles imported and extracted by 2 Celery worker
+processes on PostgreSQL + Redis, with nothing lost.
+
+    python -m bench.ingest_load [--articles 10000] [--workers 2] [--baseline 300] [--drain-matching]
+
+Needs PostgreSQL (the server ``DATABASE_URL`` names, default postgres://postgres@127.0.0.1:5432)
+and ``redis-server`` on the PATH. Everything it uses is its own: a fresh database (dropped at
+the end), a private Redis on a free port, its own worker processes.
+
+1. baseline, same run: ``claims_extract`` called in-process (no Celery) on ``--baseline``
+   articles of the same generator: articles/s of the extraction itself;
+2. ``manage.py import_seeds`` on the articles written as JSONL files, with the workers
+   already consuming: import time and articles/s;
+3. waits until every article is extracted: end-to-end articles/s and the ratio to (1);
+4. checks nothing was lost: every article's ``extracted_hash`` equals its ``content_hash``,
+   no claim twice, and the queue holds no extraction message. Matching tasks queued by the
+   extraction are counted (and with ``--drain-matching`` waited for); they are the slower
+   stage (issue 5's bench measures them).
+
+Exit status 1 when any article was not extracted or a claim is duplicated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PEOPLE = ["Jane Roe", "The finance minister", "Senator John Smith", "Dr. Amy Lee", "The mayor", "Police"]
+FACTS = [
+    "unemployment fell to {n}.{d}% in {year}",
+    "{n},000 nurses have left the health service since {year}",
+    "crime rose by {n} percent in the capital last year",
+    "the deficit was cut to {n}.{d} billion euros in {year}",
+    "{n} schools closed between {year} and 2024",
+    "house prices went up by {n}% in the year to March",
+]
+FILLER = [
+    "It was a long meeting on a grey afternoon.",
+    "Reporters waited outside for hours.",
+    "More to follow.",
+]
+
+
+def article(rng: random.Random, n: int) -> dict:
+    sentences = []
+    for _ in range(rng.randint(3, 8)):
+        if rng.random() < 0.35:
+            sentences.append(rng.choice(FILLER))
+            continue
+        fact = rng.choice(FACTS).format(
+            n=rng.randint(2, 90), d=rng.randint(0, 9), year=rng.randint(2001, 2023)
+        )
+        sentences.append(f"{rng.choice(PEOPLE)} said {fact}, according to official figures.")
+    return {
+        "external_key": f"load:{n}",
+        "title": f"Load article {n}",
+        "body": " ".join(sentences),
+        "outlet": f"Outlet {n % 20}",
+        "published_at": f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (concurrency 1 each)")
+    parser.add_argument("--baseline", type=int, default=300)
+    parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--drain-matching", action="store_true")
+    args = parser.parse_args(argv)
+
+    server = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    name = f"fc_bench_ingest_{os.getpid()}"
+    parts = urlsplit(server)
+    database_url = urlunsplit(parts._replace(path=f"/{name}"))
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    workdir = Path(tempfile.mkdtemp(prefix="ingest_load_"))
+    redis_port = _free_port()
+    broker = f"redis://127.0.0.1:{redis_port}/0"
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker, "LOG_LEVEL": "WARNING"}
+    workers: list[subprocess.Popen] = []
+    _psql(admin, f'CREATE DATABASE "{name}"')
+    try:
+        subprocess.run(
+            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--daemonize", "yes", "--dir", str(workdir), "--pidfile", str(workdir / "redis.pid")],
+            check=True,
+        )  # fmt: skip
+        _manage(env, "migrate", "-v0")
+        os.environ.update({"DATABASE_URL": database_url, "CELERY_BROKER_URL": broker})
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        django.setup()
+        return _run(args, env, workdir, workers)
+    finally:
+        for proc in workers:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in workers:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        pid_file = workdir / "redis.pid"
+        if pid_file.exists():
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
+        from django.db import connections
+
+        connections.close_all()
+        _psql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _run(args, env, workdir: Path, workers: list) -> int:
+    from django.db.models import Count, F
+
+    from editorial.models import Article
+    from factcheck.models import Claim
+
+    rng = random.Random(8)
+    baseline_rate = _baseline(args.baseline, rng)
+    print(f"baseline: claims_extract in-process, {args.baseline} articles: {baseline_rate:.1f} articles/s")
+
+    feed = workdir / "feed"
+    feed.mkdir()
+    rows = [article(rng, n) for n in range(args.articles)]
+    for start in range(0, len(rows), 1000):
+        lines = "\n".join(json.dumps(r) for r in rows[start : start + 1000])
+        (feed / f"part{start // 1000:03d}.jsonl").write_text(lines + "\n")
+
+    for n in range(args.workers):
+        workers.append(_worker(env, workdir / f"worker{n}.log", n))
+    started = time.monotonic()
+    result = _manage(env, "import_seeds", str(feed))
+    imported_in = time.monotonic() - started
+    print(
+        f"import: {result.stdout.strip()} in {imported_in:.1f} s = {args.articles / imported_in:.1f} articles/s"
+    )
+    if result.stderr.strip():
+        print("import stderr:", result.stderr.strip()[-500:])
+
+    pending = Article.objects.exclude(extracted_hash=F("content_hash"))
+    deadline = started + args.timeout
+    while pending.exists() and time.monotonic() < deadline:
+        time.sleep(1)
+    total = time.monotonic() - started
+    extracted = Article.objects.filter(extracted_hash=F("content_hash")).count()
+    rate = extracted / total
+    print(
+        f"extracted: {extracted}/{args.articles} articles in {total:.1f} s (import included) = {rate:.1f} articles/s, "
+        f"{rate / baseline_rate:.2f}x the in-process baseline with {args.workers} worker processes"
+    )
+    claims = Claim.objects.filter(article__isnull=False).count()
+    duplicates = (
+        Claim.objects.filter(article__isnull=False)
+        .values("article_id", "fingerprint")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    backlog = _redis(env, "llen", "celery")
+    print(f"claims: {claims} ({claims / max(1, extracted):.2f} per article), duplicated: {duplicates}")
+    print(f"queue after extraction: {backlog} message(s) left (matching tasks queued for the new claims)")
+    if args.drain_matching:
+        while _redis(env, "llen", "celery") and time.monotonic() < deadline:
+            time.sleep(2)
+        print(
+            f"queue fully drained after {time.monotonic() - started:.1f} s: {_redis(env, 'llen', 'celery')} left"
+        )
+    ok = extracted == args.articles and duplicates == 0
+    print("RESULT:", "nothing lost" if ok else "LOSS OR DUPLICATES")
+    return 0 if ok else 1
+
+
+def _baseline(count: int, rng: random.Random) -> float:
+    from django.db import transaction
+
+    from editorial.models import Article
+    from editorial.services import content_hash
+    from factcheck.services import claims_extract
+
+    rows = [article(rng, -1 - n) for n in range(count)]
+    created = Article.objects.bulk_create(
+        Article(
+            title=r["title"],
+            body=r["body"],
+            external_key=f"baseline:{n}",
+            content_hash=content_hash(title=r["title"], body=r["body"]),
+        )
+        for n, r in enumerate(rows)
+    )
+    started = time.monotonic()
+    for a in created:
+        with transaction.atomic():  # matching is queued on commit: keep it out of the timing
+            claims_extract(article_id=a.pk)
+    rate = count / (time.monotonic() - started)
+    Article.objects.filter(pk__in=[a.pk for a in created]).update(extracted_hash="")  # not part of the load
+    from factcheck.models import Claim
+
+    Claim.objects.filter(article_id__in=[a.pk for a in created]).delete()
+    Article.objects.filter(pk__in=[a.pk for a in created]).delete()
+    return rate
+
+
+def _worker(env: dict, log: Path, n: int) -> subprocess.Popen:
+    handle = open(log, "w")  # noqa: SIM115 - owned by the child
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "1",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"load{n}-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+
+
+def _redis(env: dict, *args: str) -> int:
+    port = urlsplit(env["CELERY_BROKER_URL"]).port
+    out = subprocess.run(["redis-cli", "-p", str(port), *args], capture_output=True, text=True, check=False)
+    return int(out.stdout.strip() or 0)
+
+
+def _psql(url: str, sql: str) -> None:
+    subprocess.run(["psql", url, "-q", "-c", sql], check=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
