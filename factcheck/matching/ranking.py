@@ -24,6 +24,9 @@ class Tuning:
     """Parameters fitted on the CheckThat! train splits (see bench/README-matching)."""
 
     rrf_k: float = 10.0
+    # lexical list weight in the fusion (dense = 1): breaks lexical/dense rank ties
+    # towards the lexical evidence, +0.02-0.05 MAP@1 on the tweet train splits.
+    lexical_weight: float = 1.2
     lexical_depth: int = 100
     dense_depth: int = 100
     # logistic calibration: bias, cosine, lexical_rel, rrf_norm (hybrid) ...
@@ -81,11 +84,10 @@ def fuse(
         missing = [c.doc_id for c in by_id.values() if c.cosine is None]
         for doc_id, cos in (cosine_of(missing) if missing else {}).items():
             by_id[doc_id].cosine = cos
-    k = tuning.rrf_k
-    lists = (1 if lexical else 0) + (1 if dense else 0)
-    best = lists / (k + 1) if lists else 1.0
+    k, wl = tuning.rrf_k, tuning.lexical_weight
+    best = ((wl if lexical else 0) + (1 if dense else 0)) / (k + 1) or 1.0
     for cand in by_id.values():
-        rrf = (1 / (k + cand.lexical_rank) if cand.lexical_rank else 0.0) + (
+        rrf = (wl / (k + cand.lexical_rank) if cand.lexical_rank else 0.0) + (
             1 / (k + cand.dense_rank) if cand.dense_rank else 0.0
         )
         cand.fused = rrf / best
