@@ -4,6 +4,7 @@ The admin, the API, commands and tests all call it, so the rules hold whatever t
 (see wagtail's ``actions/base.py`` for the same idea).
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -96,6 +97,10 @@ def _normalise(spec: Transition, note: str, params: dict) -> tuple[str, dict]:
     if unknown:
         raise TypeError(f"transition {spec.name!r} takes no parameter(s) {sorted(unknown)}")
     note = (note or "").strip()
+    assignee = params.get("assignee")
+    if spec.name == "assign" and isinstance(assignee, int) and not isinstance(assignee, bool):
+        # An id (from the API or a command) stands for the user; an unknown id stays invalid.
+        params = {**params, "assignee": get_user_model().objects.filter(pk=assignee).first() or assignee}
     if spec.name == "correct":
         params = {**params, "correction_note": (params.get("correction_note") or note).strip()}
         note = note or params["correction_note"]

@@ -357,3 +357,12 @@ def test_a_deleted_claim_is_refused_with_a_sentence(editor, fact_checker):
         workflow.transition(claim, "select", user=editor)
     with pytest.raises(verdicts.VerdictEditRefused, match="This claim was deleted"):
         verdicts.verdict_save(claim=claim, user=fact_checker, rating="", summary="")
+
+
+def test_assign_accepts_a_user_id_and_refuses_an_unknown_one(editor, fact_checker):
+    claim = claim_in_state("selected")
+    workflow.transition(claim, "assign", user=editor, assignee=fact_checker.pk)
+    assert claim.assignee_id == fact_checker.pk
+    with pytest.raises(TransitionNotAllowed, match="existing user"):
+        workflow.transition(claim, "assign", user=editor, assignee=999_999)
+    assert ReviewEvent.objects.filter(claim=claim).count() == 1
