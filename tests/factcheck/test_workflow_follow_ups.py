@@ -14,7 +14,12 @@ from django.db import transaction
 
 from factcheck import tasks, workflow
 from factcheck.workflow import effects
-from tests.factcheck.workflow_support import inputs_for
+from tests.factcheck.workflow_support import (
+    EDITOR_TRANSITIONS,
+    FACT_CHECKER_TRANSITIONS,
+    inputs_for,
+    state_cases,
+)
 from tests.factories import FactCheckerFactory, claim_in_state
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
@@ -104,3 +109,28 @@ def test_follow_up_tasks_that_exist_accept_the_arguments_the_workflow_passes(nam
     if task is None:
         return  # not built yet: the workflow skips it (test above)
     inspect.signature(task.run).bind(*args)
+
+
+QUEUED = {
+    "assign": 1,  # e-mail to the new assignee
+    "request_changes": 1,  # e-mail to the assignee
+    "approve": 1,  # e-mail to the verdict's author
+    "publish": 3,  # webhooks, re-matching, e-mail to the author
+    "correct": 2,  # webhooks, re-matching
+    "unpublish": 2,  # webhooks, e-mail to the author
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "state"), state_cases(FACT_CHECKER_TRANSITIONS + EDITOR_TRANSITIONS + ["comment"])
+)
+def test_each_transition_queues_exactly_its_follow_ups(
+    name, state, recorded, django_capture_on_commit_callbacks
+):
+    from tests.factories import EditorFactory
+
+    claim = claim_in_state(state, author=FactCheckerFactory(), assignee=FactCheckerFactory())
+    user = EditorFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        workflow.transition(claim, name, user=user, **inputs_for(name))
+    assert len(callbacks) == QUEUED.get(name, 0)
