@@ -12,7 +12,8 @@
 3. runs ``--clients`` threads for ``--seconds``, each picking in turn: a ``fact-checks/``
    page (first page or the next cursor of its own walk), a random ``fact-checks/{id}/``
    and a ``claims/search/`` for a seeded claim reworded;
-4. prints requests/s and p50/p95/p99 latency per endpoint, and the error count.
+4. prints requests/s and p50/p95/p99 latency per endpoint, and the error count, for a
+   warm-up, a one-client run (service time without queueing) and the measured run.
 
 The load client runs on the same 2-core machine as the server, so figures are a floor.
 """
@@ -321,7 +322,11 @@ def main() -> None:
     server = start_server(PG + args.db, args.workers, port, log_path)
     try:
         print(f"gunicorn: {args.workers} workers on 127.0.0.1:{port} (log {log_path})", flush=True)
-        run_load(port, key, ids, clients=2, seconds=3)  # warm-up: imports, connections, caches
+        print("\nwarm-up (each worker loads the matcher's vectors and model on its first search):")
+        run_load(port, key, ids, clients=2 * args.workers, seconds=15)
+        print("\nservice time, one client at a time:")
+        run_load(port, key, ids, clients=1, seconds=10)
+        print("\nTHE RUN:")
         run_load(port, key, ids, clients=args.clients, seconds=args.seconds)
     finally:
         server.terminate()
