@@ -329,3 +329,20 @@ def test_correction_and_comment_from_the_page(client, editor, other_editor, fact
     client.post(transition_url(claim, "comment"), {"note": "Flagged to the partner desk."})
     html = client.get(page_url(claim)).content.decode()
     assert "Flagged to the partner desk." in html and "Revised figures." in html
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_claim_page_queries_do_not_grow_with_history(
+    client, editor, fact_checker, claim, size, django_assert_max_num_queries
+):
+    _researched(claim, fact_checker)
+    for i in range(size):
+        transition(claim, "comment", user=fact_checker, note=f"Note {i}")
+        CoverageMatch.objects.create(
+            claim=claim, prior_factcheck=PriorFactCheckFactory(), score=0.5, method="lexical"
+        )
+    client.force_login(editor)
+    with django_assert_max_num_queries(40) as captured:
+        response = client.get(page_url(claim))
+    assert response.status_code == 200 and len(response.context["desk_events"]) == size + 3
+    print(f"claim page, {size} events and matches: {len(captured.captured_queries)} queries")
