@@ -63,6 +63,8 @@ def _load():
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
+    # No busy-waiting worker threads: this shares a few cores with the web and the DB.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     threads = int(os.environ.get("FACTCHECK_EMBEDDING_THREADS", "0") or 0)
     if threads:
         options.intra_op_num_threads = threads

@@ -75,6 +75,7 @@ def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> 
                 ]
             )
             stale += [d.pk for d in created]
+    vectors.mark_dirty()
     return sorted(stale)
 
 
@@ -82,6 +83,7 @@ def searchdocs_delete(*, kind: str, object_ids: Iterable[int], alias: str = "def
     from factcheck.models import SearchDoc
 
     deleted, _ = SearchDoc.objects.using(alias).filter(kind=kind, object_id__in=list(object_ids)).delete()
+    vectors.mark_dirty()
     return deleted
 
 
@@ -111,6 +113,7 @@ def searchdocs_embed(*, doc_ids: Iterable[int] | None = None, alias: str = "defa
             row.embedding, row.embedding_model, row.updated_at = vectors.encode(vec), embedding.MODEL_ID, now
         SearchDoc.objects.using(alias).bulk_update(rows, ["embedding", "embedding_model", "updated_at"])
         done += len(rows)
+    vectors.mark_dirty()
     return done
 
 

@@ -15,10 +15,14 @@ import time
 from datetime import datetime, timedelta
 
 import numpy as np
+from django.db import models
 
 from factcheck.matching import embedding
 
 FULL_RELOAD_SECONDS = 600
+# Another process's writes are seen within this delay; this process's own writes at once
+# (``mark_dirty``). Bulk imports would otherwise make every search re-read the latest rows.
+REFRESH_SECONDS = 1.0
 # Rows committed a little after their ``updated_at`` was set are still picked up.
 OVERLAP = timedelta(seconds=2)
 _BATCH = 20000
@@ -51,31 +55,53 @@ class VectorCache:
         self.kinds = np.zeros(0, dtype=np.int16)
         self.matrix = np.zeros((0, embedding.DIM), dtype=np.float32)
         self.row_of: dict[int, int] = {}
+        self.stamp_of: dict[int, datetime] = {}
+        self.stamp_of_new: list[datetime] = []
         self.seen_until: datetime | None = None
         self.loaded_at = 0.0
+        self.checked_at = 0.0
 
     def refresh(self) -> None:
+        """Pick up changed rows, at most once per ``REFRESH_SECONDS`` unless marked dirty."""
+        if time.monotonic() - self.checked_at < REFRESH_SECONDS:
+            return
         with self._lock:
+            self.checked_at = time.monotonic()
             if time.monotonic() - self.loaded_at > FULL_RELOAD_SECONDS:
                 self._reset()
                 self.loaded_at = time.monotonic()
             self._load_changed()
 
     def _load_changed(self) -> None:
-        """Add or overwrite changed rows; a row whose vector was cleared is masked out."""
+        """Add or overwrite changed rows; a row whose vector was cleared is masked out.
+
+        Only ids and timestamps are read for the overlap window; blobs are fetched for
+        rows that are new or whose ``updated_at`` differs from the cached one.
+        """
         from factcheck.models import SearchDoc
 
-        rows = SearchDoc.objects.using(self.alias)
+        docs = SearchDoc.objects.using(self.alias)
         if self.seen_until is None:
-            rows = rows.filter(embedding_model=embedding.MODEL_ID)
+            wanted = docs.filter(embedding_model=embedding.MODEL_ID)
+            latest = docs.aggregate(m=models.Max("updated_at"))["m"]
         else:
-            rows = rows.filter(updated_at__gte=self.seen_until - OVERLAP)
+            meta = docs.filter(updated_at__gte=self.seen_until - OVERLAP).values_list("id", "updated_at")
+            changed = [i for i, at in meta if self.stamp_of.get(i) != at]
+            if not changed:
+                return
+            wanted = docs.filter(pk__in=changed)
+            latest = None
+        self._read(wanted)
+        self.seen_until = max(filter(None, [latest, self.seen_until, *self.stamp_of_new]), default=None)
+        self.stamp_of_new = []
+
+    def _read(self, rows) -> None:
         new_ids, new_kinds, new_vecs = [], [], []
-        latest = self.seen_until
         for doc_id, kind, blob, model, updated in rows.values_list(
             "id", "kind", "embedding", "embedding_model", "updated_at"
         ).iterator(chunk_size=_BATCH):
-            latest = updated if latest is None or updated > latest else latest
+            self.stamp_of[doc_id] = updated
+            self.stamp_of_new.append(updated)
             usable = model == embedding.MODEL_ID and blob is not None
             row = self.row_of.get(doc_id)
             if row is not None:
@@ -91,7 +117,6 @@ class VectorCache:
             self.kinds = np.concatenate([self.kinds, np.array(new_kinds, dtype=np.int16)])
             self.matrix = np.vstack([self.matrix, np.stack(new_vecs)])
             self.row_of.update({doc_id: start + i for i, doc_id in enumerate(new_ids)})
-        self.seen_until = latest
 
     def search(
         self, query: np.ndarray, *, limit: int, kinds: tuple[str, ...] | None = None
@@ -126,6 +151,12 @@ def cache_for(alias: str = "default") -> VectorCache:
     if alias not in _caches:
         _caches[alias] = VectorCache(alias)
     return _caches[alias]
+
+
+def mark_dirty() -> None:
+    """This process changed SearchDoc rows: the next search re-reads them."""
+    for cache in _caches.values():
+        cache.checked_at = 0.0
 
 
 def clear_caches() -> None:
