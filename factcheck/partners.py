@@ -87,7 +87,8 @@ def _split(full_key: str) -> tuple[str, str] | None:
     if not full_key.startswith(KEY_PREFIX) or "." not in full_key:
         return None
     prefix, _, secret = full_key[len(KEY_PREFIX) :].partition(".")
-    if not prefix or not secret or len(prefix) > 16:
+    # Prefixes are hex; anything else (a NUL byte makes PostgreSQL raise) is no key at all.
+    if not prefix or not secret or len(prefix) > 16 or not (prefix.isascii() and prefix.isalnum()):
         return None
     return prefix, secret
 
