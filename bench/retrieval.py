@@ -7,7 +7,7 @@
 1. creates a fresh database of the configured kind (a temporary SQLite file, or a new
    PostgreSQL database next to the one ``DATABASE_URL`` names) and migrates it;
 2. imports the collection as ``PriorFactCheck`` rows through ``prior_factchecks_import``
-   (claim -> claim_reviewed, title (+ subtitle) -> title), then computes the vectors as
+   (claim -> claim_reviewed, title -> title), then computes the vectors as
    the embedding task does: this is the "index build time";
 3. runs ``factcheck.matching.search`` for every query (debate sentences get their
    previous transcript lines as dense context when ``transcripts.jsonl`` sits beside
@@ -128,7 +128,7 @@ def _records(collection: list[dict]):
     from factcheck.claimreview import ClaimReviewRecord
 
     for row in collection:
-        title = " ".join(x for x in (row.get("title"), row.get("subtitle")) if x)
+        title = row.get("title") or ""
         yield ClaimReviewRecord(
             url=URL_PREFIX + quote(str(row["id"]), safe=""),
             claim_reviewed=row["claim"] or title,
