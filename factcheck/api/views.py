@@ -65,8 +65,10 @@ class PartnerAPIView(APIView):
     )
 )
 class FactCheckListView(PartnerAPIView, generics.ListAPIView):
-    """Filters and cursor run on the lean ``factcheck_keys()``; only the page's rows are loaded
-    in full (10,000 wide rows with their joins would otherwise be sorted for every page)."""
+    """Published fact-checks, newest first; filter, order and page through them."""
+
+    # Filters and cursor run on the lean ``factcheck_keys()``; only the page's rows are loaded
+    # in full (10,000 wide rows with their joins would otherwise be sorted for every page).
 
     serializer_class = s.FactCheckSerializer
     filter_backends = [DjangoFilterBackend]
