@@ -33,7 +33,7 @@ def claim_update(*, claim_id: int, expected_version: int | None, fields: dict) -
         current = Claim.objects.filter(pk=claim_id).values_list("updated_at", flat=True).first()
         when = f" at {timezone.localtime(current):%H:%M}" if current else ""
         raise StaleClaimEdit(
-            f"This claim was changed by someone else{when}; your changes were not saved. "
+            f"This claim was changed by another editor{when}; your changes were not saved. "
             "Reload the page and try again."
         )
     return Claim.objects.get(pk=claim_id)

@@ -48,11 +48,11 @@ class ClaimForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and "version" in self.fields:
-            current = Claim.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if cleaned.get("version") != current:
+            current = Claim.objects.filter(pk=self.instance.pk).only("version", "updated_at").first()
+            if current is not None and cleaned.get("version") != current.version:
+                # Same sentence as a stale transition: "... changed by another editor at 10:42; ..."
                 raise forms.ValidationError(
-                    "This claim was changed by someone else after you opened it; "
-                    "reload the page and make your changes again."
+                    f"{workflow.stale_reason(current)} Your changes below were not saved."
                 )
         return cleaned
 

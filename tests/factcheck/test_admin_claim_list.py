@@ -180,7 +180,7 @@ def test_stale_claim_form_is_refused(client, editor, desk):
         {"claimant": "Overwrite", "priority": 1, "version": 1, **NO_INLINES},
     )
     assert response.status_code == 200
-    assert "changed by someone else" in response.content.decode()
+    assert "This claim was changed by another editor at " in response.content.decode()
     claim.refresh_from_db()
     assert (claim.claimant, claim.priority, claim.version) == ("The minister", 4, 5)
 
@@ -328,3 +328,16 @@ def test_reporter_adds_a_claim_by_hand(client, reporter):
         reporter,
         2,
     )
+
+
+def test_claim_update_is_compare_and_set_and_refuses_workflow_fields(desk):
+    from factcheck.claim_edits import StaleClaimEdit, claim_update
+
+    claim = desk["high"]
+    updated = claim_update(claim_id=claim.pk, expected_version=1, fields={"priority": 1})
+    assert (updated.priority, updated.version) == (1, 2)
+    with pytest.raises(StaleClaimEdit, match="changed by another editor at"):
+        claim_update(claim_id=claim.pk, expected_version=1, fields={"priority": 4})
+    with pytest.raises(ValueError, match="state"):
+        claim_update(claim_id=claim.pk, expected_version=2, fields={"state": "published"})
+    assert Claim.objects.get(pk=claim.pk).priority == 1
