@@ -126,3 +126,31 @@ def test_a_new_tip_is_matched_against_prior_coverage(submit_api, django_capture_
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         submit_api.post(TIPS, {"text": TEXT}, format="json")
     assert not callbacks  # a repeat is not matched again
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_identical_tips_sent_at_once_make_one_claim(partner):
+    """The partner row lock serialises concurrent submissions, so the dedup check cannot race."""
+    import threading
+
+    from django.db import connection
+
+    from factcheck.partners import tip_submit
+
+    barrier, results = threading.Barrier(4), []
+
+    def send():
+        try:
+            barrier.wait()
+            results.append(tip_submit(partner=partner, text=TEXT).claim.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4 and len(set(results)) == 1
+    assert Claim.objects.filter(partner=partner).count() == 1
