@@ -62,7 +62,7 @@ def test_publish_correct_unpublish_and_republish_through_the_workflow(
     (review,) = jsonld_blocks(response.content)
     assert review["reviewRating"]["alternateName"] == "Mostly false"
     assert review["datePublished"] == first_published.isoformat(timespec="seconds")
-    assert review["dateModified"] > review["datePublished"]
+    assert review["dateModified"] >= review["datePublished"]  # same second when the machine is fast
     assert b"Corrected: Mostly false: Crime doubled in a year." in client.get("/fact-checks/feed.xml").content
 
     workflow.transition(claim, "unpublish", user=editor, note="A legal complaint is being checked.")
