@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,10 +21,12 @@ from django.views.decorators.http import require_POST
 
 from factcheck import ratings
 from factcheck.admin import display
-from factcheck.admin.filters import OPEN_STATES
+from factcheck.admin.filters import OPEN_STATES, overdue_q
 from factcheck.models import Claim, ClaimState
 
 QUEUE_LIMIT = 25
+# Claims someone should be working on: selected for checking but not yet reviewed.
+WORK_STATES = [ClaimState.SELECTED, ClaimState.RESEARCHING]
 
 
 class TransitionForm(forms.Form):
@@ -122,6 +124,10 @@ def dashboard(model_admin):
 def dashboard_context(request) -> dict:
     """Three queries whatever the size of the desk: counts, my queue, the review backlog."""
     counts = dict(Claim.objects.order_by().values_list("state").annotate(n=Count("id")))
+    attention = Claim.objects.aggregate(
+        overdue=Count("id", filter=overdue_q(timezone.localdate())),
+        unassigned=Count("id", filter=Q(assignee__isnull=True, state__in=WORK_STATES)),
+    )
     changelist = reverse("admin:factcheck_claim_changelist")
     states = [
         {
@@ -155,6 +161,10 @@ def dashboard_context(request) -> dict:
         "title": "Desk dashboard",
         "states": states,
         "total": sum(counts.values()),
+        "overdue": attention["overdue"],
+        "overdue_url": f"{changelist}?due=overdue",
+        "unassigned": attention["unassigned"],
+        "unassigned_url": f"{changelist}?assignee=none&state__in={','.join(WORK_STATES)}",
         "my_queue": my_queue,
         "waiting": waiting,
         "wait_hours": hours,

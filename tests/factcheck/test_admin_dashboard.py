@@ -48,6 +48,21 @@ def test_dashboard_counts_queue_and_review_backlog(client, fact_checker, editor)
     html = response.content.decode()
     assert "Waiting for review longer than 24 hours" in html and "Just submitted." not in html
     assert f"{reverse('admin:factcheck_claim_changelist')}?state__exact=in_review" in html
+    assert (response.context["overdue"], response.context["unassigned"]) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_dashboard_counts_overdue_and_unassigned_work_and_links_to_them(client, editor, fact_checker):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    late = ClaimFactory(text="Late and unowned.", state=ClaimState.SELECTED, due_date=yesterday)
+    ClaimFactory(state=ClaimState.PUBLISHED, due_date=yesterday)  # done: not overdue
+    ClaimFactory(state=ClaimState.RESEARCHING, assignee=fact_checker)
+    client.force_login(editor)
+    response = client.get(DASHBOARD)
+    assert (response.context["overdue"], response.context["unassigned"]) == (1, 1)
+    listing = client.get(response.context["unassigned_url"])
+    assert listing.status_code == 200
+    assert [c.text for c in listing.context["cl"].result_list] == [late.text]
 
 
 @pytest.mark.django_db
