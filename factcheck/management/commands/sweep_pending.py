@@ -31,6 +31,11 @@ class Command(BaseCommand):
         if older_than < 0 or limit < 1:
             raise CommandError("--older-than must be 0 or more and --limit at least 1")
         result = articles_sweep_unextracted(older_than=timedelta(minutes=older_than), limit=limit)
+        if result.backlog is not None and result.backlog > limit:
+            self.stdout.write(
+                f"skipped: {result.backlog} messages already wait in the queue (more than {limit})"
+            )
+            return
         self.stdout.write(
             f"{result.found} article(s) pending extraction for {older_than}+ min; queued {result.queued}"
         )
