@@ -223,7 +223,9 @@ def claim_match(*, claim: Claim, limit: int | None = None) -> list[CoverageMatch
             for rank, m in enumerate(wanted.values(), 1)
             if (m.kind, m.object_id) not in decided
         ]
-        return CoverageMatch.objects.bulk_create(fresh)
+        created = CoverageMatch.objects.bulk_create(fresh)
+        Claim.objects.filter(pk=claim.pk).update(matched_at=timezone.now())  # for the sweep
+        return created
 
 
 def _is_self(claim: Claim, match) -> bool:

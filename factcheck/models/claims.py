@@ -63,6 +63,8 @@ class Claim(models.Model):
     quote = models.TextField(blank=True, help_text="The quoted words, if the claim is a quotation.")
     features = models.JSONField(default=dict, blank=True, help_text="Why the extractor scored it.")
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # Set by ``claim_match``; the sweep re-queues claims whose matching task was lost.
+    matched_at = models.DateTimeField(null=True, blank=True, db_index=True)
     text_changed = models.BooleanField(
         default=False, help_text="The article was edited and this sentence is no longer in it."
     )
