@@ -203,3 +203,13 @@ def test_command_since_filters_by_update_time(capsys):
 def test_command_validates_its_arguments(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("extract_claims", *args)
+
+
+def test_matching_is_queued_on_commit_for_each_new_claim_only(django_capture_on_commit_callbacks):
+    article = make_article()
+    with django_capture_on_commit_callbacks() as callbacks:
+        created = services.claims_extract(article_id=article.pk)
+    assert len(created) == 3 and len(callbacks) == 3
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.claims_extract(article_id=article.pk)
+    assert callbacks == []
