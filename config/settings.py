@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factcheck.tasks.sweep_unextracted",
         "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
     },
+    "sweep-unmatched-claims": {
+        "task": "factcheck.tasks.sweep_unmatched",
+        "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
+    },
 }
 CELERY_ACCEPT_CONTENT = ["json"]
 

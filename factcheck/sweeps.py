@@ -1,11 +1,12 @@
-"""The periodic sweep: re-queue work whose task was lost.
+"""The periodic sweep: re-queue work whose task was lost (extraction, then matching).
 
 Tasks can be lost although every write committed: the broker was down when the article
 was saved (``enqueue_on_commit`` logs and moves on), Redis restarted without persistence
 while messages waited, or a whole worker died and its unacknowledged message waits out the
 visibility timeout. An article whose ``extracted_hash`` differs from its ``content_hash``
 for longer than a task normally takes is such a loss; queuing it again is safe because
-extraction is idempotent.
+extraction is idempotent. Likewise a claim from extraction or a partner tip whose
+``matched_at`` is still empty lost its ``match_claim`` task.
 """
 
 import logging
@@ -17,6 +18,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from editorial.models import Article
+from factcheck.models import Claim, ClaimOrigin
 
 logger = logging.getLogger(__name__)
 
@@ -55,25 +57,49 @@ def articles_sweep_unextracted(*, older_than: timedelta, limit: int = 1000) -> S
     """Queue extraction for up to ``limit`` pending articles, oldest first.
 
     Skipped while more than ``limit`` messages wait in the queue: workers are behind, the
-    pending articles are most likely still queued, and re-queuing them would only add
-    duplicate work (measured by ``bench/ingest_load.py``: 10,000 articles take longer than
-    the sweep's age threshold). Stops at the first broker error; the next sweep retries.
+    pending work is most likely still queued, and re-queuing it would only add duplicate
+    work (measured by ``bench/ingest_load.py``: 10,000 articles take longer than the
+    sweep's age threshold). Stops at the first broker error; the next sweep retries.
     """
     from factcheck.tasks import extract_claims
 
+    pending = articles_pending_extraction(older_than=older_than)
+    return _requeue(extract_claims, pending, limit=limit, what="extraction")
+
+
+def _requeue(task, pending: QuerySet, *, limit: int, what: str) -> SweepResult:
     backlog = queue_backlog()
     if backlog is not None and backlog > limit:
-        logger.info("Sweep skipped: %d messages already wait in the queue", backlog)
+        logger.info("Sweep of %s skipped: %d messages already wait in the queue", what, backlog)
         return SweepResult(found=0, queued=0, failed=0, backlog=backlog)
-    ids = list(articles_pending_extraction(older_than=older_than).values_list("pk", flat=True)[:limit])
+    ids = list(pending.values_list("pk", flat=True)[:limit])
     queued = 0
-    for article_id in ids:
+    for pk in ids:
         try:
-            extract_claims.delay(article_id)
+            task.delay(pk)
         except BrokerError as exc:
-            logger.warning("Sweep stopped, broker unavailable after %d of %d: %s", queued, len(ids), exc)
+            logger.warning(
+                "Sweep of %s stopped, broker unavailable after %d of %d: %s", what, queued, len(ids), exc
+            )
             return SweepResult(found=len(ids), queued=queued, failed=len(ids) - queued, backlog=backlog)
         queued += 1
     if ids:
-        logger.info("Sweep re-queued extraction of %d article(s)", queued)
+        logger.info("Sweep re-queued %s of %d item(s)", what, queued)
     return SweepResult(found=len(ids), queued=queued, failed=0, backlog=backlog)
+
+
+def claims_pending_matching(*, older_than: timedelta) -> QuerySet[Claim]:
+    """Extracted claims and partner tips never matched, created before ``older_than`` ago."""
+    cutoff = timezone.now() - older_than
+    return Claim.objects.filter(
+        matched_at__isnull=True,
+        origin__in=[ClaimOrigin.EXTRACTED, ClaimOrigin.PARTNER],
+        created_at__lte=cutoff,
+    ).order_by("created_at", "pk")
+
+
+def claims_sweep_unmatched(*, older_than: timedelta, limit: int = 1000) -> SweepResult:
+    """Queue matching for up to ``limit`` claims whose matching never ran; same rules as above."""
+    from factcheck.tasks import match_claim
+
+    return _requeue(match_claim, claims_pending_matching(older_than=older_than), limit=limit, what="matching")

@@ -81,6 +81,17 @@ def sweep_unextracted(older_than_minutes: int | None = None) -> int:
     return articles_sweep_unextracted(older_than=timedelta(minutes=minutes)).queued
 
 
+@shared_task
+def sweep_unmatched(older_than_minutes: int | None = None) -> int:
+    """Beat runs this after ``sweep_unextracted``: re-queue lost matching of claims."""
+    from django.conf import settings
+
+    from factcheck.sweeps import claims_sweep_unmatched
+
+    minutes = settings.FACTCHECK_SWEEP_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
+    return claims_sweep_unmatched(older_than=timedelta(minutes=minutes)).queued
+
+
 # --- prior coverage (factcheck.coverage / factcheck.matching) ------------------------------
 
 REMATCH_BATCH = 100

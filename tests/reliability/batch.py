@@ -2,10 +2,12 @@
 
 import random
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from editorial.models import Article
 from editorial.services import content_hash
+from factcheck.claimreview import ClaimReviewRecord
+from factcheck.coverage import prior_factchecks_import
 from factcheck.extraction import extract
 from factcheck.models import Claim, ClaimOrigin
 from factcheck.services import select_candidates, sentence_fingerprint
@@ -77,6 +79,37 @@ def lost_or_wrong(article_ids: list[int]) -> list[str]:
 
 
 def extracted_count(article_ids: list[int]) -> int:
-    from django.db.models import F
-
     return Article.objects.filter(pk__in=article_ids, extracted_hash=F("content_hash")).count()
+
+
+def one_claim_per_article(article_ids: list[int]) -> list[int]:
+    """The best claim of each article, written directly (nothing queued), plus a prior
+    fact-check saying the same; the articles count as extracted."""
+    claims = []
+    for article in Article.objects.filter(pk__in=article_ids):
+        best = select_candidates(extract(article.body))[0]
+        claims.append(
+            Claim(
+                article=article,
+                text=best.text,
+                start=best.start,
+                end=best.end,
+                fingerprint=sentence_fingerprint(best.text),
+                origin=ClaimOrigin.EXTRACTED,
+                checkworthiness=min(1.0, best.checkworthiness),
+            )
+        )
+    created = Claim.objects.bulk_create(claims)
+    Article.objects.filter(pk__in=article_ids).update(extracted_hash=F("content_hash"))
+    prior_factchecks_import(
+        records=[
+            ClaimReviewRecord(
+                url=f"https://other-desk.example/review/{c.pk}",
+                claim_reviewed=c.text,
+                rating_text="False",
+                publisher="Other desk",
+            )
+            for c in created
+        ]
+    )
+    return [c.pk for c in created]

@@ -11,14 +11,9 @@ import signal
 import pytest
 from django.db.models import Count
 
-from editorial.models import Article
-from factcheck.claimreview import ClaimReviewRecord
-from factcheck.coverage import prior_factchecks_import
-from factcheck.extraction import extract
-from factcheck.models import Claim, ClaimOrigin, CoverageMatch
-from factcheck.services import select_candidates, sentence_fingerprint
+from factcheck.models import Claim, CoverageMatch
 from factcheck.tasks import match_claim
-from tests.reliability.batch import articles_pending
+from tests.reliability.batch import articles_pending, one_claim_per_article
 from tests.reliability.harness import publish, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -26,37 +21,6 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 # match_claim costs ~0.25 s a claim on the 2-core CI box: 150 keeps CI short; the full 500
 # passed in 154 s (RELIABILITY_MATCH_BATCH=500, see the reliability note).
 BATCH = int(os.environ.get("RELIABILITY_MATCH_BATCH", "150"))
-
-
-def one_claim_per_article(article_ids: list[int]) -> list[int]:
-    """The best claim of each article, written directly (nothing queued), plus its prior."""
-    claims = []
-    for article in Article.objects.filter(pk__in=article_ids):
-        best = select_candidates(extract(article.body))[0]
-        claims.append(
-            Claim(
-                article=article,
-                text=best.text,
-                start=best.start,
-                end=best.end,
-                fingerprint=sentence_fingerprint(best.text),
-                origin=ClaimOrigin.EXTRACTED,
-                checkworthiness=min(1.0, best.checkworthiness),
-            )
-        )
-    created = Claim.objects.bulk_create(claims)
-    prior_factchecks_import(
-        records=[
-            ClaimReviewRecord(
-                url=f"https://other-desk.example/review/{c.pk}",
-                claim_reviewed=c.text,
-                rating_text="False",
-                publisher="Other desk",
-            )
-            for c in created
-        ]
-    )
-    return [c.pk for c in created]
 
 
 def matched(claim_ids: list[int]) -> int:

@@ -10,8 +10,9 @@ import time
 
 import pytest
 
-from factcheck.tasks import extract_claims
-from tests.reliability.batch import articles_pending, extracted_count, lost_or_wrong
+from factcheck.models import Claim
+from factcheck.tasks import extract_claims, match_claim
+from tests.reliability.batch import articles_pending, extracted_count, lost_or_wrong, one_claim_per_article
 from tests.reliability.harness import manage, publish, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -67,3 +68,24 @@ def test_queue_lost_by_a_restart_without_persistence_is_requeued_by_the_sweep(ma
 
     assert wait_for(lambda: extracted_count(ids) == BATCH, timeout=90), worker.log()[-3000:]
     assert lost_or_wrong(ids) == []
+
+
+def test_matching_lost_by_a_restart_is_requeued_by_the_sweep(make_redis, make_worker):
+    redis = make_redis(aof=False)
+    claim_ids = one_claim_per_article(articles_pending(40))
+    publish(match_claim, claim_ids, redis.url)
+    redis.kill()
+    redis.start()
+    assert redis.queue_length() == 0
+
+    worker = make_worker(redis.url)
+    swept = manage("sweep_pending", "--older-than", "0", broker_url=redis.url)
+    assert swept.returncode == 0, swept.stderr
+    assert "0 article(s) pending extraction" in swept.stdout
+    assert "40 claim(s) pending matching for 0+ min; queued 40" in swept.stdout
+
+    claims = Claim.objects.filter(pk__in=claim_ids)
+    assert wait_for(lambda: not claims.filter(matched_at__isnull=True).exists(), timeout=120), worker.log()[
+        -3000:
+    ]
+    assert not claims.filter(matches__isnull=True).exists()  # each found its prior fact-check

@@ -1,7 +1,8 @@
 """Re-queue lost work: ``manage.py sweep_pending [--older-than MINUTES] [--limit N]``.
 
-The same sweep Celery beat runs every few minutes (``CELERY_BEAT_SCHEDULE``); run it by
-hand after a broker outage to catch up at once.
+The same sweeps Celery beat runs every few minutes (``CELERY_BEAT_SCHEDULE``): articles
+whose extraction never ran, then claims whose matching never ran. Run it by hand after a
+broker outage to catch up at once.
 """
 
 from datetime import timedelta
@@ -9,11 +10,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from factcheck.sweeps import articles_sweep_unextracted
+from factcheck.sweeps import articles_sweep_unextracted, claims_sweep_unmatched
+
+SWEEPS = (
+    ("article(s) pending extraction", articles_sweep_unextracted),
+    ("claim(s) pending matching", claims_sweep_unmatched),
+)
 
 
 class Command(BaseCommand):
-    help = "Queue claim extraction for articles whose extraction never ran (a lost task)."
+    help = "Queue extraction and matching whose task was lost (never ran), oldest first."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -21,23 +27,22 @@ class Command(BaseCommand):
             type=int,
             default=settings.FACTCHECK_SWEEP_AFTER_MINUTES,
             metavar="MINUTES",
-            help="Only articles last changed at least this long ago (default: %(default)s).",
+            help="Only work last changed at least this long ago (default: %(default)s).",
         )
         parser.add_argument(
-            "--limit", type=int, default=1000, help="At most this many (default: %(default)s)."
+            "--limit", type=int, default=1000, help="At most this many of each (default: %(default)s)."
         )
 
     def handle(self, *args, older_than, limit, **options):
         if older_than < 0 or limit < 1:
             raise CommandError("--older-than must be 0 or more and --limit at least 1")
-        result = articles_sweep_unextracted(older_than=timedelta(minutes=older_than), limit=limit)
-        if result.backlog is not None and result.backlog > limit:
-            self.stdout.write(
-                f"skipped: {result.backlog} messages already wait in the queue (more than {limit})"
-            )
-            return
-        self.stdout.write(
-            f"{result.found} article(s) pending extraction for {older_than}+ min; queued {result.queued}"
-        )
-        if result.failed:
-            raise CommandError(f"{result.failed} could not be queued: the task broker is unavailable")
+        for label, sweep in SWEEPS:
+            result = sweep(older_than=timedelta(minutes=older_than), limit=limit)
+            if result.backlog is not None and result.backlog > limit:
+                self.stdout.write(
+                    f"skipped: {result.backlog} messages already wait in the queue (more than {limit})"
+                )
+                return
+            self.stdout.write(f"{result.found} {label} for {older_than}+ min; queued {result.queued}")
+            if result.failed:
+                raise CommandError(f"{result.failed} could not be queued: the task broker is unavailable")
