@@ -109,7 +109,7 @@ def children(pid: int) -> list[int]:
             fields = stat.read_text().rsplit(") ", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == pid:
+        if int(fields[1]) == pid and fields[0] != "Z":  # a killed child lingers as a zombie
             found.append(int(stat.parent.name))
     return found
 
