@@ -120,9 +120,9 @@ def observe(sentence: str, state: ClaimantState) -> None:
                 state.last_person = name
 
 
-def _resolve(who: str, state: ClaimantState) -> str:
+def _resolve(who: str, state: ClaimantState, previous_person: str) -> str:
     if re.fullmatch(PRONOUN, who):
-        return state.last_person if who.lower() in ("he", "she") else state.last_claimant
+        return previous_person if who.lower() in ("he", "she") else state.last_claimant
     name = _clean_name(who)
     if not name or name.split()[0] in _NOT_NAMES:
         return ""
@@ -137,9 +137,13 @@ VERB_WORDS = frozenset(VERBS.split("|")) | {"according"}
 def find_claimant(sentence: str, state: ClaimantState, low: set[str] | None = None) -> str:
     """The claimant of ``sentence`` ('' when none), updating ``state`` as the article goes.
 
-    ``low`` (the sentence's lower-cased tokens) lets sentences without any reporting verb
-    skip the patterns: most sentences of an article.
+    A pronoun refers to a person named *before* this sentence ("He said he would call
+    President Zelensky" is not Zelensky's claim), and the claimant, not a person the
+    sentence merely mentions, is who a following "He added" refers to. ``low`` (the
+    sentence's lower-cased tokens) lets sentences without a reporting verb skip the
+    patterns: most sentences of an article.
     """
+    previous_person = state.last_person
     observe(sentence, state)
     if low is not None and low.isdisjoint(VERB_WORDS):
         return ""
@@ -147,7 +151,7 @@ def find_claimant(sentence: str, state: ClaimantState, low: set[str] | None = No
         m = pattern.search(sentence)
         if not m:
             continue
-        who = _resolve(m.group("who"), state)
+        who = _resolve(m.group("who"), state, previous_person)
         if who:
             state.last_claimant = who
             if _is_person(who):
