@@ -21,6 +21,9 @@ class SearchDoc(models.Model):
     object_id = models.PositiveBigIntegerField()
     text = models.TextField(help_text="The claim (or headline) matched against.")
     context = models.TextField(blank=True, help_text="Title / subtitle, weighted lower.")
+    claimant = models.CharField(
+        max_length=300, blank=True, help_text="Who made the claim; matched lexically, not embedded."
+    )
     item_date = models.DateField(null=True, blank=True, help_text="Review or publication date.")
     # float16 little-endian vector of the sentence-embedding model, NULL until the
     # embedding task ran (or when the optional extra is not installed).
