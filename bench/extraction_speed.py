@@ -240,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--profile", action="store_true", help="print a cProfile of the end-to-end run")
     ap.add_argument("--with-matching", action="store_true", help="run the matching tasks inline too")
+    ap.add_argument("--max-claims", type=int, help="override FACTCHECK_MAX_CLAIMS_PER_ARTICLE")
     args = ap.parse_args(argv)
     if args.articles < 1 or args.words < 50:
         ap.error("--articles must be >= 1 and --words >= 50")
@@ -250,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from factcheck import tasks
 
+    if args.max_claims is not None:
+        if args.max_claims < 0:
+            ap.error("--max-claims must be >= 0")
+        settings.FACTCHECK_MAX_CLAIMS_PER_ARTICLE = args.max_claims
     stub = None
     if hasattr(tasks, "match_claim") and not args.with_matching:
         stub = tasks.match_claim = QueuedOnly()
@@ -258,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     words = sum(len(t.split()) for t in texts) / len(texts)
     print(
         f"database: {connection.vendor} ({connection.settings_dict['NAME']}); {len(texts)} articles, "
-        f"{words:.0f} words each on average; matching: "
+        f"{words:.0f} words each on average; at most {settings.FACTCHECK_MAX_CLAIMS_PER_ARTICLE} claims "
+        f"per article above {settings.FACTCHECK_CLAIM_THRESHOLD}; matching: "
         + (
             "not available"
             if not hasattr(tasks, "match_claim")

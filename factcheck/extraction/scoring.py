@@ -66,6 +66,7 @@ class Model:
         # Words are looked up without their "w:" prefix: one set intersection per sentence.
         words = {k[2:]: v for k, v in self.weights.items() if k.startswith("w:")}
         object.__setattr__(self, "word_weights", words)
+        object.__setattr__(self, "word_keys", frozenset(words))  # set & frozenset walks the smaller
 
     def logit(self, features: dict[str, float]) -> float:
         w = self.weights
@@ -78,7 +79,7 @@ class Model:
         """Same as ``probability`` of signals plus ``w:`` words, without building that dict."""
         w, ww = self.weights, self.word_weights
         z = self.bias + sum(w.get(k, 0.0) * v for k, v in signals.items())
-        z += sum(ww[t] for t in words & ww.keys())
+        z += sum(ww[t] for t in words & self.word_keys)
         return _sigmoid(z)
 
     def contributions(self, features: dict[str, float]) -> dict[str, float]:
