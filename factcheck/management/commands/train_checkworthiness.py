@@ -41,7 +41,10 @@ class Command(BaseCommand):
             import sklearn  # noqa: F401
         except ImportError as exc:
             raise CommandError(f"training needs scikit-learn (requirements-dev.txt): {exc}") from exc
-        rows = training.training_rows(data_dir, with_ct2019=not no_ct2019)
+        try:
+            rows = training.training_rows(data_dir, with_ct2019=not no_ct2019)
+        except (ValueError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
         model = training.train(rows)
         command = "python manage.py train_checkworthiness" + ("".join(f" {a}" for a in sys.argv[2:]))
         training.write_model(model, out, data_dir=data_dir, with_ct2019=not no_ct2019, command=command)
