@@ -73,3 +73,45 @@ def test_articles_imported_while_the_broker_was_down_are_extracted_by_a_worker_a
     assert wait_for(lambda: _extracted() == 3, timeout=60), worker.log()[-3000:]
     assert "factcheck.tasks.extract_claims" in worker.log()
     assert all(a.claims.exists() for a in Article.objects.all())
+
+
+@pytest.mark.celery_worker
+def test_celery_beat_runs_the_sweep_without_anyone_asking(tmp_path, make_redis, make_worker):
+    """The periodic part: beat queues the sweep, the worker re-queues and extracts."""
+    import subprocess
+    import sys
+
+    from tests.reliability.harness import ROOT, env_for
+
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    result, _ = _import_with_broker_down(feed)
+    assert result.returncode == 0 and _extracted() == 0
+
+    redis = make_redis(aof=False)
+    fast = {"FACTCHECK_SWEEP_EVERY_SECONDS": "1", "FACTCHECK_SWEEP_AFTER_MINUTES": "0"}
+    worker = make_worker(redis.url, **fast)
+    beat = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "beat",
+            "-l",
+            "info",
+            "-s",
+            str(tmp_path / "schedule"),
+        ],
+        cwd=ROOT,
+        env=env_for(redis.url, **fast),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_for(lambda: _extracted() == 3, timeout=90), worker.log()[-3000:]
+    finally:
+        beat.terminate()
+        beat.wait(timeout=20)
+    assert "factcheck.tasks.sweep_unextracted" in worker.log()
