@@ -7,11 +7,12 @@
 1. creates a fresh database of the configured kind (a temporary SQLite file, or a new
    PostgreSQL database next to the one ``DATABASE_URL`` names) and migrates it;
 2. imports the collection as ``PriorFactCheck`` rows through ``prior_factchecks_import``
-   (claim -> claim_reviewed, title -> title), then computes the vectors as
+   (claim -> claim_reviewed, title -> title, speaker -> claimant), then computes the vectors as
    the embedding task does: this is the "index build time";
-3. runs ``factcheck.matching.search`` for every query (debate sentences get their
-   previous transcript lines as dense context when ``transcripts.jsonl`` sits beside
-   the queries) and writes ``query_id<TAB>claim_id<TAB>rank<TAB>score``;
+3. runs ``factcheck.matching.search`` for every query (when ``transcripts.jsonl`` sits
+   beside the queries, a debate sentence's speaker is passed as its claimant, as the
+   match task passes ``Claim.claimant``; previous lines as dense context are off: they
+   lowered MAP on train) and writes ``query_id<TAB>claim_id<TAB>rank<TAB>score``;
 4. prints latency p50/p95 and, with ``--qrels``, MAP@1/3/5 from the shared ``score.py``.
 """
 
@@ -192,16 +193,18 @@ def _load_vectors(folder: Path, collection: list[dict]) -> bool:
     return True
 
 
-def _contexts(queries: list[dict], queries_path: Path, lines: int) -> dict[str, str]:
+def _transcript_context(queries: list[dict], queries_path: Path, lines: int) -> dict[str, tuple[str, str]]:
+    """Per debate query: (previous ``lines`` lines, the line's speaker) from transcripts.jsonl."""
     transcripts = queries_path.parent / "transcripts.jsonl"
-    if lines <= 0 or not transcripts.exists():
+    if not transcripts.exists():
         return {}
-    by_line = {(t["debate"], int(t["line"])): t["text"] for t in _read_jsonl(transcripts)}
+    by_line = {(t["debate"], int(t["line"])): t for t in _read_jsonl(transcripts)}
     out = {}
     for q in queries:
         if "debate" in q and "line" in q:
-            before = [by_line.get((q["debate"], int(q["line"]) - i), "") for i in range(lines, 0, -1)]
-            out[q["id"]] = " ".join(x for x in before if x)
+            key = (q["debate"], int(q["line"]))
+            before = [by_line.get((key[0], key[1] - i), {}).get("text", "") for i in range(lines, 0, -1)]
+            out[q["id"]] = (" ".join(x for x in before if x), by_line.get(key, {}).get("speaker", ""))
     return out
 
 
@@ -216,7 +219,7 @@ def _run(args) -> int:
     queries = _read_jsonl(args.queries)
     claim_of, build_seconds, embedded = _build_index(collection, args.reuse_vectors)
     lines = DEFAULT_TUNING.context_lines if args.context_lines is None else args.context_lines
-    contexts = _contexts(queries, args.queries, lines)
+    contexts = _transcript_context(queries, args.queries, lines)
     search("warm-up query", limit=1, kinds=("factcheck",))  # load the model and the vectors once
     latencies = []
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -241,7 +244,10 @@ def _run(args) -> int:
     if features:
         features.close()
     mode = "hybrid (lexical + semantic)" if semantic_available() else "LEXICAL ONLY (embedding extra missing)"
-    print(f"database: {connection.vendor}; mode: {mode}; context lines: {lines if contexts else 0}")
+    speakers = "speaker as claimant" if contexts else "no transcripts"
+    print(
+        f"database: {connection.vendor}; mode: {mode}; context lines: {lines if contexts else 0}; {speakers}"
+    )
     print(f"collection: {len(collection)} items; index build {build_seconds:.1f} s ({embedded} vectors)")
     print(
         f"queries: {len(queries)}; latency p50 {_pct(latencies, 50):.1f} ms, p95 {_pct(latencies, 95):.1f} ms"

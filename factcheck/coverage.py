@@ -115,6 +115,7 @@ def _factcheck_item(prior: PriorFactCheck) -> index.IndexItem:
         text=prior.claim_reviewed,
         context=prior.title,
         item_date=prior.review_date or prior.claim_date,
+        claimant=prior.claimant,
     )
 
 
@@ -138,6 +139,7 @@ def published_claim_index(*, claim_id: int) -> list[int]:
         text=claim.text,
         context=verdict.summary[:500],
         item_date=timezone.localdate(verdict.published_at),
+        claimant=claim.claimant,
     )
     return index.searchdocs_upsert(items=[item])
 
@@ -211,7 +213,11 @@ def claim_match(*, claim: Claim, limit: int | None = None) -> list[CoverageMatch
     touches rows an editor confirmed or rejected. Returns the current suggested rows.
     """
     limit = limit or _setting("FACTCHECK_MATCH_KEEP", 5)
-    matches = [m for m in search(claim.text, limit=limit + 5) if m.strength and not _is_self(claim, m)]
+    matches = [
+        m
+        for m in search(claim.text, claimant=claim.claimant, limit=limit + 5)
+        if m.strength and not _is_self(claim, m)
+    ]
     wanted = {(m.kind, m.object_id): m for m in matches[:limit]}
     with transaction.atomic():
         Claim.objects.select_for_update().filter(pk=claim.pk).first()

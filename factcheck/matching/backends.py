@@ -4,7 +4,7 @@ Both return the top ``limit`` (SearchDoc id, BM25 score) for an OR-query of the
 text's content words, so a long tweet still reaches documents that share only a few
 of its words, and rare words count most.
 
-* SQLite: FTS5's built-in ``bm25()`` (claim column weight 1, context 0.5).
+* SQLite: FTS5's built-in ``bm25()`` (claim column weight 1, context and claimant 0.5).
 * PostgreSQL: ``ts_rank`` has no IDF, which loses a lot on OR-queries, so BM25 is
   computed in SQL from the tsvector (term frequency = number of positions) and the
   document frequencies that triggers keep in ``factcheck_searchterm``. To bound the
@@ -38,7 +38,7 @@ def lexical_search(
 
 
 _SQLITE_SQL = """
-SELECT f.rowid, -bm25(factcheck_searchdoc_fts, 1.0, %s) AS score
+SELECT f.rowid, -bm25(factcheck_searchdoc_fts, 1.0, %s, %s) AS score
 FROM factcheck_searchdoc_fts f JOIN factcheck_searchdoc d ON d.id = f.rowid
 WHERE factcheck_searchdoc_fts MATCH %s
   AND (%s IS NULL OR d.kind IN (SELECT value FROM json_each(%s)))
@@ -51,7 +51,7 @@ def _sqlite(connection, text, *, limit, kinds):
     if not terms:
         return []
     kinds_json = json.dumps(list(kinds)) if kinds else None
-    params = [CONTEXT_WEIGHT, fts5_query(terms), kinds_json, kinds_json, limit]
+    params = [CONTEXT_WEIGHT, CONTEXT_WEIGHT, fts5_query(terms), kinds_json, kinds_json, limit]
     with connection.cursor() as cursor:
         cursor.execute(_SQLITE_SQL, params)
         return [(int(doc_id), float(score)) for doc_id, score in cursor.fetchall()]

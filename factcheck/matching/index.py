@@ -29,6 +29,7 @@ class IndexItem:
     text: str
     context: str = ""
     item_date: date | None = None
+    claimant: str = ""
 
 
 def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> list[int]:
@@ -50,16 +51,23 @@ def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> 
                 doc = existing.get(object_id)
                 if doc is None:
                     continue
-                if (doc.text, doc.context, doc.item_date) != (item.text, item.context, item.item_date):
+                if (doc.text, doc.context, doc.item_date, doc.claimant) != (
+                    item.text,
+                    item.context,
+                    item.item_date,
+                    item.claimant[:300],
+                ):
                     if (doc.text, doc.context) != (item.text, item.context):
                         doc.embedding, doc.embedding_model = None, ""
                     doc.text, doc.context, doc.item_date = item.text, item.context, item.item_date
+                    doc.claimant = item.claimant[:300]
                     doc.updated_at = timezone.now()
                     changed.append(doc)
                 if not doc.embedding_model:
                     stale.append(doc.pk)
             docs.bulk_update(
-                changed, ["text", "context", "item_date", "embedding", "embedding_model", "updated_at"]
+                changed,
+                ["text", "context", "claimant", "item_date", "embedding", "embedding_model", "updated_at"],
             )
             created = docs.bulk_create(
                 [
@@ -68,6 +76,7 @@ def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> 
                         object_id=i.object_id,
                         text=i.text,
                         context=i.context,
+                        claimant=i.claimant[:300],
                         item_date=i.item_date,
                     )
                     for object_id, i in batch.items()

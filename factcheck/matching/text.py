@@ -185,3 +185,11 @@ def query_terms(text: str, *, limit: int = MAX_QUERY_TERMS) -> list[str]:
 def fts5_query(terms: list[str]) -> str:
     """An FTS5 MATCH expression: the terms OR-ed, each quoted so no word is an operator."""
     return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+_HONORIFIC = re.compile(r"\b(mr|mrs|ms|dr|sen|senator|gov|governor|rep|president|the)\b\.?", re.IGNORECASE)
+
+
+def claimant_terms(claimant: str) -> str:
+    """A claimant's name for the lexical query, without titles ("MR. ROMNEY" -> "ROMNEY")."""
+    return " ".join(_HONORIFIC.sub(" ", claimant or "").split())[:200]

@@ -133,3 +133,21 @@ def test_search_runs_a_bounded_number_of_queries(django_assert_max_num_queries):
 
 def test_empty_query_returns_nothing():
     assert search("   https://t.co/abc  ", limit=5) == []
+
+
+@pytest.mark.django_db
+def test_claimant_is_indexed_and_lifts_the_same_speakers_check():
+    text = "Taxes went up by twenty percent last year under this government."
+    records = [
+        ClaimReviewRecord(url=f"https://checker.example/t/{who}", claim_reviewed=text, claimant=name)
+        for who, name in (("smith", "John Smith"), ("jones", "Mary Jones"))
+    ]
+    report = prior_factchecks_import(records=records)
+    searchdocs_embed(doc_ids=report.stale_doc_ids)
+    by_url = {p.url: p.pk for p in PriorFactCheck.objects.all()}
+    assert (
+        search(text, claimant="MR. SMITH", limit=2)[0].object_id == by_url["https://checker.example/t/smith"]
+    )
+    assert (
+        search(text, claimant="Ms. Jones", limit=2)[0].object_id == by_url["https://checker.example/t/jones"]
+    )
