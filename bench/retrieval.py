@@ -226,12 +226,14 @@ def _run(args) -> int:
     features = args.features.open("w", encoding="utf-8") if args.features else None
     with args.out.open("w", encoding="utf-8") as out:
         for q in queries:
+            context, speaker = contexts.get(q["id"], ("", ""))
             started = time.perf_counter()
             matches = search(
                 q["text"],
                 limit=min(args.limit, 1000),
                 kinds=("factcheck",),
-                context=contexts.get(q["id"], ""),
+                context=context,
+                claimant=speaker,
             )
             latencies.append((time.perf_counter() - started) * 1000)
             for m in matches:
