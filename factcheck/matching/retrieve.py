@@ -98,7 +98,12 @@ def _materialise(fused, *, query, alias, tuning) -> list[Match]:
                 rank=len(out) + 1,
                 score=cand.score,
                 strength=ranking.strength(
-                    cand.score, query_words=words, item_date=doc.item_date, today=today, tuning=tuning
+                    cand.score,
+                    query_words=words,
+                    item_date=doc.item_date,
+                    today=today,
+                    semantic=cand.cosine is not None,
+                    tuning=tuning,
                 ),
                 method=cand.method,
                 text=doc.text,

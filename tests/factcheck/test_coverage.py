@@ -168,6 +168,7 @@ def test_strength_thresholds_and_downgrades():
     assert ranking.strength(0.95, **{**kw, "query_words": 7}) == ranking.SUGGESTED
     assert ranking.strength(0.95, **{**kw, "item_date": date(2024, 5, 1)}) == ranking.SUGGESTED
     assert ranking.strength(0.95, **{**kw, "item_date": None}) == ranking.STRONG
+    assert ranking.strength(0.95, **kw, semantic=False) == ranking.SUGGESTED  # lexical-only mode
 
 
 def test_fused_scores_are_0_to_1_and_never_increase_down_the_ranking():
