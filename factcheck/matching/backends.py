@@ -15,6 +15,7 @@ of its words, and rare words count most.
 from __future__ import annotations
 
 import json
+import math
 
 from django.db import connections
 
@@ -23,7 +24,7 @@ from factcheck.matching.text import fts5_query, query_terms
 K1 = 1.2
 B = 0.75
 CONTEXT_WEIGHT = 0.5
-POSTING_BUDGET = 20000
+POSTING_BUDGET = 5000
 
 
 def lexical_search(
@@ -57,51 +58,70 @@ def _sqlite(connection, text, *, limit, kinds):
         return [(int(doc_id), float(score)) for doc_id, score in cursor.fetchall()]
 
 
-# One round trip: the query's lexemes with their document frequencies, the rarest of
-# them select candidates through the GIN index, BM25 over all query lexemes ranks them.
+# Two round trips. First the query's lexemes with their document frequencies (and the
+# collection size and total length, kept in the same table under keys no lexeme can
+# have); then BM25 over the documents containing one of the rarest lexemes. The tsquery
+# goes in as a literal so the planner sees it and uses the GIN index.
+_PG_TERMS_SQL = """
+SELECT s.term, s.df FROM unnest(tsvector_to_array(to_tsvector('english', %(text)s))) u(term)
+JOIN factcheck_searchterm s ON s.term = u.term AND s.df > 0
+UNION ALL
+SELECT term, df FROM factcheck_searchterm WHERE term IN ('', ' len')
+"""
 _PG_SQL = """
-WITH stats AS (
-    SELECT greatest(max(df) FILTER (WHERE term = ''), 1)::float8 AS n,
-           greatest(max(df) FILTER (WHERE term = ' len'), 1)::float8 AS total_len
-    FROM factcheck_searchterm WHERE term IN ('', ' len')
-), q AS (
-    SELECT s.term, s.df::float8 AS df FROM unnest(tsvector_to_array(to_tsvector('english', %(text)s))) u(term)
-    JOIN factcheck_searchterm s ON s.term = u.term AND s.df > 0
-), pick AS (
-    SELECT term FROM (SELECT term, df, sum(df) OVER (ORDER BY df, term) AS cum FROM q) t
-    WHERE cum - df < %(budget)s
-), cand AS (
+WITH q(term, idf) AS (SELECT * FROM unnest(%(terms)s::text[], %(idf)s::float8[])),
+cand AS (
     SELECT d.id, d.tsv FROM factcheck_searchdoc d
-    WHERE d.tsv @@ (SELECT string_agg(quote_literal(term), ' | ')::tsquery FROM pick)
+    WHERE d.tsv @@ %(tsquery)s::tsquery
       AND (%(kinds)s::text[] IS NULL OR d.kind = ANY(%(kinds)s::text[]))
 )
 SELECT c.id, sum(
-    ln(1 + (stats.n - q.df + 0.5) / (q.df + 0.5))
-    * w.tf * (%(k1)s + 1) / (w.tf + %(k1)s * (1 - %(b)s + %(b)s * length(c.tsv) / (stats.total_len / stats.n)))
+    q.idf * w.tf * (%(k1)s + 1)
+    / (w.tf + %(k1)s * (1 - %(b)s + %(b)s * length(c.tsv) / %(avg_len)s))
 ) AS score
 FROM cand c
 CROSS JOIN LATERAL unnest(c.tsv) u(lexeme, positions, weights)
+JOIN q ON q.term = u.lexeme
 CROSS JOIN LATERAL (
     SELECT sum(CASE WHEN x = 'A' THEN 1.0 ELSE %(context_weight)s END) AS tf FROM unnest(u.weights) x
 ) w
-JOIN q ON q.term = u.lexeme
-CROSS JOIN stats
 GROUP BY c.id ORDER BY score DESC, c.id LIMIT %(limit)s
 """
 
 
+def _tsquery_literal(terms: list[str]) -> str:
+    """An OR tsquery of already-normalised lexemes, each quoted (no operator can slip in)."""
+    return " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
+
+
 def _postgres(connection, text, *, limit, kinds):
-    if not query_terms(text):
+    terms = query_terms(text)
+    if not terms:
         return []
-    params = {
-        "text": " ".join(query_terms(text)),
-        "budget": POSTING_BUDGET,
-        "kinds": list(kinds) if kinds else None,
-        "limit": limit,
-        "k1": K1,
-        "b": B,
-        "context_weight": CONTEXT_WEIGHT,
-    }
     with connection.cursor() as cursor:
+        cursor.execute(_PG_TERMS_SQL, {"text": " ".join(terms)})
+        rows = dict(cursor.fetchall())
+        n = max(float(rows.pop("", 0) or 0), 1.0)
+        avg_len = max(float(rows.pop(" len", 0) or 0), 1.0) / n
+        if not rows:
+            return []
+        by_rarity = sorted(rows.items(), key=lambda kv: (kv[1], kv[0]))
+        picked, postings = [], 0
+        for term, df in by_rarity:
+            if picked and postings + df > POSTING_BUDGET:
+                break
+            picked.append(term)
+            postings += df
+        params = {
+            "terms": [t for t, _ in by_rarity],
+            "idf": [math.log(1 + (n - df + 0.5) / (df + 0.5)) for _, df in by_rarity],
+            "tsquery": _tsquery_literal(picked),
+            "kinds": list(kinds) if kinds else None,
+            "limit": limit,
+            "k1": K1,
+            "b": B,
+            "avg_len": avg_len,
+            "context_weight": CONTEXT_WEIGHT,
+        }
         cursor.execute(_PG_SQL, params)
         return [(int(doc_id), float(score)) for doc_id, score in cursor.fetchall()]
