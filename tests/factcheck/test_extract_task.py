@@ -213,3 +213,10 @@ def test_matching_is_queued_on_commit_for_each_new_claim_only(django_capture_on_
     with django_capture_on_commit_callbacks() as callbacks:
         services.claims_extract(article_id=article.pk)
     assert callbacks == []
+
+
+def test_command_queue_sends_the_task_for_each_article(capsys):
+    article = make_article()
+    call_command("extract_claims", "--article", str(article.pk), "--queue")
+    assert "queued 1 article(s), failed 0" in capsys.readouterr().out
+    assert len(claims_of(article)) == 3  # eager Celery in tests: the queued task ran
