@@ -60,7 +60,8 @@ def test_whole_worker_killed_then_restarted_loses_no_article(make_redis, make_wo
     time.sleep(6)
 
     second = make_worker(redis.url, CELERY_VISIBILITY_TIMEOUT="5")
-    redelivered = wait_for(lambda: extracted_count(ids) == BATCH, timeout=60)
+    # Redelivery happens at kombu's restore scans: at worker start, then every ~100 s.
+    redelivered = wait_for(lambda: extracted_count(ids) == BATCH, timeout=130)
     swept = ""
     if not redelivered:
         # The Redis transport pops a message (BRPOP) before it records it as unacknowledged:
