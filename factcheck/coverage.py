@@ -144,6 +144,19 @@ def published_claim_index(*, claim_id: int) -> list[int]:
     return index.searchdocs_upsert(items=[item])
 
 
+def article_index(*, article_id: int) -> list[int]:
+    """Index one of our articles by its headline ("what we reported before"), or drop it."""
+    from editorial.models import Article
+
+    article = Article.objects.filter(pk=article_id).only("title", "published_at").first()
+    if article is None or not article.title.strip():
+        index.searchdocs_delete(kind=SearchKind.ARTICLE, object_ids=[article_id])
+        return []
+    published = article.published_at.date() if article.published_at else None
+    item = index.IndexItem(SearchKind.ARTICLE, article.pk, article.title, "", published)
+    return index.searchdocs_upsert(items=[item])
+
+
 def search_index_sync() -> list[int]:
     """Re-derive every SearchDoc from the source tables; returns ids needing a vector.
 

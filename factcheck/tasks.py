@@ -100,13 +100,16 @@ REMATCH_BATCH = 100
 @shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
 def match_claim(self, claim_id: int) -> int:
     """Store the claim's prior-coverage suggestions; re-running replaces only suggestions."""
-    from factcheck.coverage import claim_match
+    from factcheck.coverage import article_index, claim_match
+    from factcheck.matching.index import searchdocs_embed
     from factcheck.models import Claim
 
     claim = Claim.objects.filter(pk=claim_id).first()
     if claim is None:
         logger.info("Claim %s is gone; nothing to match", claim_id)
         return 0
+    if claim.article_id:  # our article becomes prior coverage for later claims (no-op if indexed)
+        searchdocs_embed(doc_ids=article_index(article_id=claim.article_id))
     return len(claim_match(claim=claim))
 
 

@@ -298,3 +298,26 @@ def test_admin_bulk_actions_and_list(client, match, editor, django_assert_max_nu
     match.refresh_from_db()
     assert match.status == MatchStatus.REJECTED
     assert client.get(reverse("admin:factcheck_priorfactcheck_changelist")).status_code == 200
+
+
+def test_articles_are_indexed_by_headline_when_their_claims_are_matched(django_capture_on_commit_callbacks):
+    from editorial.importers import ArticleData
+    from editorial.services import article_ingest
+
+    data = ArticleData(
+        title="Council votes to close three public libraries next spring",
+        body="The mayor said closing the three libraries will save 2.4 million pounds a year, 40% of the budget.",
+        external_key="test:libraries",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article = article_ingest(data=data).article
+    if not article.claims.exists():  # the extractor found nothing: match one claim by hand
+        tasks.match_claim.delay(ClaimFactory(article=article).pk)
+    doc = SearchDoc.objects.get(kind="article", object_id=article.pk)
+    assert doc.text.startswith("Council votes") and doc.embedding_model == embedding.MODEL_ID
+    other = ClaimFactory(
+        text="The council is shutting down three of the city's public libraries next year, a post says."
+    )
+    rows = claim_match(claim=other)
+    assert rows and rows[0].prior_article_id == article.pk
+    assert not CoverageMatch.objects.filter(claim__article=article, prior_article=article).exists()
