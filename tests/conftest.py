@@ -46,8 +46,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter):
-    for reason, count in _deselected.items():
-        terminalreporter.write_line(f"NOTE: deselected {count} {reason} test(s); .ci/run runs them.")
+    # Under pytest-xdist collection happens in the workers, so the controller decides
+    # from the configuration alone; counts are known only in a single-process run.
+    rules = [(_uses_postgres(), "PostgreSQL-only (set DATABASE_URL=postgres://...)")]
+    rules.append((_has_broker(), "real-worker (set CELERY_BROKER_URL and start a worker)"))
+    for available, reason in rules:
+        if not available:
+            count = _deselected.get(reason)
+            what = f"{count} " if count else "the "
+            terminalreporter.write_line(f"NOTE: deselected {what}{reason} test(s); .ci/run runs them.")
 
 
 @pytest.fixture
