@@ -9,6 +9,7 @@ from editorial.services import content_hash
 from factcheck.claimreview import ClaimReviewRecord
 from factcheck.coverage import prior_factchecks_import
 from factcheck.extraction import extract
+from factcheck.matching.index import searchdocs_embed
 from factcheck.models import Claim, ClaimOrigin
 from factcheck.services import select_candidates, sentence_fingerprint
 
@@ -101,7 +102,7 @@ def one_claim_per_article(article_ids: list[int]) -> list[int]:
         )
     created = Claim.objects.bulk_create(claims)
     Article.objects.filter(pk__in=article_ids).update(extracted_hash=F("content_hash"))
-    prior_factchecks_import(
+    report = prior_factchecks_import(
         records=[
             ClaimReviewRecord(
                 url=f"https://other-desk.example/review/{c.pk}",
@@ -112,4 +113,7 @@ def one_claim_per_article(article_ids: list[int]) -> list[int]:
             for c in created
         ]
     )
+    # What import_claimreview queues after commit (embed_and_rematch), done here in-process:
+    # without vectors even a prior with the very same text is not matched (lexical score ~0).
+    searchdocs_embed(doc_ids=report.stale_doc_ids)
     return [c.pk for c in created]
