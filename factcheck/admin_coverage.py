@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from factcheck import coverage
+from factcheck.claimreview_export import safe_url
 from factcheck.models import CoverageMatch, MatchStatus, PriorFactCheck
 from factcheck.workflow import WorkflowError
 
@@ -27,7 +28,10 @@ def _target_link(match: CoverageMatch) -> str:
         label = f"{prior.publisher or 'Fact-check'}: “{prior.claim_reviewed[:120]}”"
         if prior.rating_text:
             label += f" — {prior.rating_text}"
-        return format_html('<a href="{}" rel="noopener" target="_blank">{}</a>', prior.url, label)
+        url = safe_url(prior.url)
+        if not url:
+            return format_html("{}", label)
+        return format_html('<a href="{}" rel="noopener" target="_blank">{}</a>', url, label)
     if match.prior_claim_id:
         url = reverse("admin:factcheck_claim_change", args=[match.prior_claim_id])
         return format_html('<a href="{}">Our fact-check: “{}”</a>', url, match.prior_claim.text[:120])
