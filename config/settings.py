@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factcheck.tasks.sweep_unmatched",
         "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
     },
+    "sweep-unsent-review-mail": {
+        "task": "factcheck.tasks.sweep_unsent_mail",
+        "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
+    },
 }
 CELERY_ACCEPT_CONTENT = ["json"]
 

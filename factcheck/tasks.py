@@ -92,6 +92,17 @@ def sweep_unmatched(older_than_minutes: int | None = None) -> int:
     return claims_sweep_unmatched(older_than=timedelta(minutes=minutes)).queued
 
 
+@shared_task
+def sweep_unsent_mail(older_than_minutes: int | None = None) -> int:
+    """Beat runs this too: queue again the review e-mails whose task was lost."""
+    from django.conf import settings
+
+    from factcheck.notifications import review_events_renotify
+
+    minutes = settings.FACTCHECK_SWEEP_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
+    return review_events_renotify(older_than=timedelta(minutes=minutes))
+
+
 # --- prior coverage (factcheck.coverage / factcheck.matching) ------------------------------
 
 REMATCH_BATCH = 100

@@ -204,3 +204,15 @@ def test_the_sweep_marks_events_with_nobody_to_tell_as_done(editor):
     assert review_events_renotify(older_than=timedelta(minutes=15)) == 0
     assert ReviewEvent.objects.get(pk=self_assigned.pk).notified_at is not None
     assert mail.outbox == []
+
+
+def test_beat_runs_the_mail_sweep_task(editor, settings):
+    from factcheck.tasks import sweep_unsent_mail
+
+    entries = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "factcheck.tasks.sweep_unsent_mail" in entries
+    assignee = FactCheckerFactory()
+    lost = _lost_assign(editor, assignee, minutes_ago=30)
+    assert sweep_unsent_mail.delay(15).get() == 1
+    assert [m.to for m in mail.outbox] == [[assignee.email]]
+    assert ReviewEvent.objects.get(pk=lost.pk).notified_at is not None
