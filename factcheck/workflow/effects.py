@@ -79,7 +79,8 @@ APPLY = {
 WEBHOOK_TASK = "notify_partners"
 REMATCH_TASK = "rematch_after_publish"
 WEBHOOK_EVENTS = {"publish": "published", "correct": "corrected", "unpublish": "unpublished"}
-REMATCH_ON = {"publish", "correct"}
+# On unpublish the same task takes the claim out of the search index.
+REMATCH_ON = {"publish", "correct", "unpublish"}
 # Who is told by e-mail: the assignee, or the current verdict's author.
 MAIL_ASSIGNEE_ON = {"assign", "request_changes"}
 MAIL_AUTHOR_ON = {"approve", "publish", "unpublish"}

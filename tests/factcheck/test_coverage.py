@@ -197,6 +197,10 @@ def test_open_claims_are_rematched_when_a_factcheck_is_published(editor, django_
     assert match.prior_claim_id == published.pk and match.status == MatchStatus.SUGGESTED
     assert not CoverageMatch.objects.filter(claim=published, prior_claim=published).exists()
 
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(published, "unpublish", user=editor, note="Source retracted.")
+    assert not SearchDoc.objects.filter(kind="claim", object_id=published.pk).exists()
+
 
 def test_rematch_after_import(imported, capsys, tmp_path, run_import):
     claim = ClaimFactory(text="Eating raw garlic soup every day cures the influenza virus, a blog says.")

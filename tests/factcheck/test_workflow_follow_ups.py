@@ -44,7 +44,7 @@ def recorded(monkeypatch):
     [
         ("publish", "approved", [("webhook", "published"), ("rematch",)]),
         ("correct", "published", [("webhook", "corrected"), ("rematch",)]),
-        ("unpublish", "published", [("webhook", "unpublished")]),
+        ("unpublish", "published", [("webhook", "unpublished"), ("rematch",)]),
         ("approve", "in_review", []),
     ],
 )
@@ -117,7 +117,7 @@ QUEUED = {
     "approve": 1,  # e-mail to the verdict's author
     "publish": 3,  # webhooks, re-matching, e-mail to the author
     "correct": 2,  # webhooks, re-matching
-    "unpublish": 2,  # webhooks, e-mail to the author
+    "unpublish": 3,  # webhooks, removal from the search index, e-mail to the author
 }
 
 
