@@ -6,25 +6,16 @@ The worker reads its settings from the environment when the session's worker sta
 
 import json
 import os
-import time
 
 import pytest
 
 from factcheck.models import Webhook, WebhookDelivery
 from tests.api.test_webhooks import SECRET, Receiver
+from tests.support import wait_for
 
 os.environ.setdefault("WEBHOOK_BACKOFF_SECONDS", "1")
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_worker_retries_a_5xx_after_the_backoff(celery_worker_process, partner, publish, settings):
@@ -36,7 +27,9 @@ def test_worker_retries_a_5xx_after_the_backoff(celery_worker_process, partner, 
         hook = Webhook.objects.create(partner=partner, url=receiver.url, secret=SECRET)
         claim = publish("Worker webhook claim.")
         tasks.notify_partners.delay("published", claim.pk)
-        delivered = wait_for(lambda: WebhookDelivery.objects.filter(webhook=hook, succeeded=True).exists())
+        delivered = wait_for(
+            lambda: WebhookDelivery.objects.filter(webhook=hook, succeeded=True).exists(), timeout=60
+        )
         assert delivered, celery_worker_process.log_path.read_text()[-3000:]
         rows = list(WebhookDelivery.objects.filter(webhook=hook).order_by("attempt"))
         assert [(r.attempt, r.status_code) for r in rows] == [(1, 503), (2, 200)]

@@ -14,17 +14,9 @@ from django.urls import reverse
 
 from factcheck.models import Claim, ClaimState, ReviewEvent, Verdict
 from tests.factories import ArticleFactory, ClaimFactory, EditorFactory, FactCheckerFactory
+from tests.support import CHROMIUM_ARGS
 
 PASSWORD = "pw-for-tests-123"  # tests.factories.UserFactory
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "browser"
 BODY = (
     "Ministers met on Monday. The minister said unemployment fell to 4.2% in March. "

@@ -4,28 +4,18 @@ The worker shares the test database; its e-mail backend is the console one, so t
 message lands in the worker's log, and ``ReviewEvent.notified_at`` shows it was sent.
 """
 
-import time
-
 import pytest
 
 from factcheck import workflow
 from factcheck.models import ReviewEvent
 from tests.factories import EditorFactory, FactCheckerFactory, claim_in_state
+from tests.support import wait_for
 
 pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("fast_password_hashing"),
 ]
-
-
-def _wait_for(predicate, timeout=60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_publish_mails_the_author_and_runs_follow_ups_in_the_worker(celery_worker_process, settings):
@@ -37,13 +27,13 @@ def test_publish_mails_the_author_and_runs_follow_ups_in_the_worker(celery_worke
 
     event = ReviewEvent.objects.get(claim=claim, transition="publish")
     log = celery_worker_process.log_path
-    assert _wait_for(lambda: ReviewEvent.objects.filter(pk=event.pk, notified_at__isnull=False).exists()), (
-        log.read_text()
-    )
-    assert _wait_for(lambda: "Your fact-check was published: Bus fares doubled" in log.read_text()), (
-        log.read_text()
-    )
+    assert wait_for(
+        lambda: ReviewEvent.objects.filter(pk=event.pk, notified_at__isnull=False).exists(), timeout=60
+    ), log.read_text()
+    assert wait_for(
+        lambda: "Your fact-check was published: Bus fares doubled" in log.read_text(), timeout=60
+    ), log.read_text()
     text = log.read_text()
     assert "To: author@example.org" in text
     for task in ("send_review_event_email", "rematch_after_publish", "notify_partners"):
-        assert _wait_for(lambda task=task: f"factcheck.tasks.{task}" in log.read_text()), task
+        assert wait_for(lambda task=task: f"factcheck.tasks.{task}" in log.read_text(), timeout=60), task

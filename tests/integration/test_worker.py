@@ -1,22 +1,12 @@
 """End to end on real services: an imported article is extracted by a real Celery worker."""
 
-import time
-
 import pytest
 from django.core.management import call_command
 
 from editorial.models import Article
+from tests.support import wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_imported_article_is_extracted_by_the_worker(celery_worker_process, tmp_path, settings):
@@ -28,9 +18,9 @@ def test_imported_article_is_extracted_by_the_worker(celery_worker_process, tmp_
     call_command("import_seeds", str(tmp_path))
     article = Article.objects.get()
 
-    assert wait_for(lambda: Article.objects.filter(pk=article.pk, extracted_at__isnull=False).exists()), (
-        celery_worker_process.log_path.read_text()
-    )
+    assert wait_for(
+        lambda: Article.objects.filter(pk=article.pk, extracted_at__isnull=False).exists(), timeout=60
+    ), celery_worker_process.log_path.read_text()
     assert article.claims.count() >= 1
     log = celery_worker_process.log_path.read_text()
     assert "factcheck.tasks.extract_claims" in log and "succeeded" in log
