@@ -1,5 +1,6 @@
 """Small helpers shared by tests that wait on other processes (workers, browsers)."""
 
+import re
 import time
 
 # Debian's chromium as root on a machine with no outside network: no sandbox, and no
@@ -23,3 +24,21 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.1) -> bool:
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def import_summary(stdout: str) -> dict[str, int]:
+    """The counts of an import command's last line: ``imported N, updated N, unchanged N, failed N``."""
+    match = re.search(r"imported (\d+), updated (\d+), unchanged (\d+), failed (\d+)", stdout)
+    assert match, stdout
+    return dict(zip(["imported", "updated", "unchanged", "failed"], map(int, match.groups()), strict=True))
+
+
+def failure_lines(stderr: str) -> list[str]:
+    """An import command's ``FAILED <where>: <reason>`` lines, each checked to be short and clear."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        assert line.startswith("FAILED "), f"unexpected output: {line[:200]!r}"
+        assert len(line) < 400, f"message echoes too much input: {line[:200]!r}…"
+        where, sep, reason = line.partition(": ")
+        assert sep and reason.strip(), line
+    return lines

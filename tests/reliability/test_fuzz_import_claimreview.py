@@ -8,7 +8,6 @@ import contextlib
 import io
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factcheck.models import PriorFactCheck
+from tests.support import failure_lines, import_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -49,25 +49,11 @@ def run_import(files: dict[str, bytes]) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def counts(stdout: str) -> dict[str, int]:
-    match = re.search(r"imported (\d+), updated (\d+), unchanged (\d+), failed (\d+)", stdout)
-    assert match, stdout
-    return dict(zip(["imported", "updated", "unchanged", "failed"], map(int, match.groups()), strict=True))
-
-
-def failure_lines(stderr: str) -> list[str]:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    for line in lines:
-        assert line.startswith("FAILED ") and ": " in line, f"unexpected output: {line[:200]!r}"
-        assert len(line) < 400, f"message echoes too much input: {line[:200]!r}…"
-    return lines
-
-
 @FUZZ
 @given(content=st.binary(max_size=3000), suffix=st.sampled_from([".json", ".jsonl", ".html"]))
 def test_random_bytes_never_crash_the_import(content, suffix):
     stdout, stderr = run_import({f"random{suffix}": content})
-    result = counts(stdout)
+    result = import_summary(stdout)
     assert len(failure_lines(stderr)) == result["failed"]
     assert PriorFactCheck.objects.count() == result["imported"]
 
@@ -146,7 +132,7 @@ def test_each_bad_review_is_reported_and_every_good_one_imported(records, shape)
     stdout, stderr = run_import(files)
 
     good = [r for ok, r in records if ok]
-    result = counts(stdout)
+    result = import_summary(stdout)
     assert result["failed"] == len(records) - len(good), (stderr, items)
     assert len(failure_lines(stderr)) == result["failed"]
     assert result["imported"] == len(good)
@@ -179,5 +165,5 @@ def test_each_bad_review_is_reported_and_every_good_one_imported(records, shape)
 )
 def test_inputs_that_used_to_crash_the_import_are_reported(name, content):
     stdout, stderr = run_import({name: content.encode()})
-    assert counts(stdout)["failed"] >= 1 and failure_lines(stderr)
-    assert PriorFactCheck.objects.count() == counts(stdout)["imported"]
+    assert import_summary(stdout)["failed"] >= 1 and failure_lines(stderr)
+    assert PriorFactCheck.objects.count() == import_summary(stdout)["imported"]

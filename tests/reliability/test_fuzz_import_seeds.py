@@ -9,7 +9,6 @@ Properties, for any input:
 import io
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from editorial.models import Article, Outlet
+from tests.support import failure_lines, import_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -48,27 +48,11 @@ def run_import(files: dict[str, bytes]) -> tuple[str, str, bool]:
     return out.getvalue(), err.getvalue(), failed
 
 
-def summary(stdout: str) -> dict[str, int]:
-    match = re.search(r"imported (\d+), updated (\d+), unchanged (\d+), failed (\d+)", stdout)
-    assert match, stdout
-    return dict(zip(["imported", "updated", "unchanged", "failed"], map(int, match.groups()), strict=True))
-
-
-def failure_lines(stderr: str) -> list[str]:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    for line in lines:
-        assert line.startswith("FAILED "), f"unexpected output: {line[:200]!r}"
-        assert len(line) < 400, f"message echoes too much input: {line[:200]!r}…"
-        where, sep, reason = line.partition(": ")
-        assert sep and reason.strip(), line
-    return lines
-
-
 @FUZZ
 @given(content=st.binary(max_size=3000), suffix=st.sampled_from([".json", ".jsonl", ".txt", ".md"]))
 def test_random_bytes_never_crash_the_import(content, suffix):
     stdout, stderr, failed = run_import({f"random{suffix}": content})
-    counts = summary(stdout)
+    counts = import_summary(stdout)
     assert failed == bool(counts["failed"])
     assert len(failure_lines(stderr)) == counts["failed"]
     assert Article.objects.count() == counts["imported"]
@@ -178,7 +162,7 @@ def test_each_bad_record_is_reported_and_every_good_one_imported(records, as_jso
 
     good = [r for ok, r in records if ok]
     bad_positions = [i for i, (ok, _) in enumerate(records) if not ok]
-    counts = summary(stdout)
+    counts = import_summary(stdout)
     lines = failure_lines(stderr)
     assert counts["failed"] == len(bad_positions), (stderr, items)
     assert counts["imported"] == len(good) and failed == bool(bad_positions)
@@ -192,7 +176,7 @@ def test_each_bad_record_is_reported_and_every_good_one_imported(records, as_jso
 def test_deep_nesting_fails_one_record_of_a_jsonl_file_and_the_whole_json_file():
     ok = json.dumps({"body": "Crime rose by 12 percent last year, police figures show."})
     stdout, stderr, _ = run_import({"deep.jsonl": f"{ok}\n{_DEEP}\n".encode(), "deep.json": _DEEP.encode()})
-    assert summary(stdout) == {"imported": 1, "updated": 0, "unchanged": 0, "failed": 2}
+    assert import_summary(stdout) == {"imported": 1, "updated": 0, "unchanged": 0, "failed": 2}
     lines = failure_lines(stderr)
     assert any("deep.jsonl:2" in line and "nested too deeply" in line for line in lines), lines
     assert any("deep.json:" in line and "nested too deeply" in line for line in lines), lines
@@ -221,7 +205,7 @@ def test_values_that_used_to_crash_or_poison_the_table_are_reported(field, value
     record = {"body": "The minister said unemployment fell to 4.2% in March.", field: value}
     good = {"body": "Crime rose by 12 percent last year, police figures show."}
     stdout, stderr, failed = run_import({"feed.json": json.dumps([record, good]).encode()})
-    assert summary(stdout) == {"imported": 1, "updated": 0, "unchanged": 0, "failed": 1}
+    assert import_summary(stdout) == {"imported": 1, "updated": 0, "unchanged": 0, "failed": 1}
     (line,) = failure_lines(stderr)
     assert "feed.json[0]" in line and f"'{field}'" in line
     assert [a.body for a in Article.objects.all()] == [good["body"]]  # loads back fine
