@@ -57,6 +57,16 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"NOTE: deselected {what}{reason} test(s); .ci/run runs them.")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_vector_cache():
+    """The matcher caches stored vectors per process; a test's rolled-back rows must not linger."""
+    from factcheck.matching import vectors
+
+    vectors.clear_caches()
+    yield
+    vectors.clear_caches()
+
+
 @pytest.fixture
 def chromium_path():
     """Debian's chromium for Playwright; fails under CI=true when it is missing."""

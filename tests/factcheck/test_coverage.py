@@ -16,7 +16,7 @@ from factcheck.coverage import (
     rating_key_for,
     verdict_draft_from_match,
 )
-from factcheck.matching import embedding, ranking, vectors
+from factcheck.matching import embedding, ranking
 from factcheck.models import CoverageMatch, MatchStatus, PriorFactCheck, SearchDoc, Verdict
 from tests.factories import ClaimFactory, FactCheckerFactory, UserFactory, claim_in_state
 
@@ -49,13 +49,6 @@ def run_import(django_capture_on_commit_callbacks):
             call_command("import_claimreview", *map(str, args))
 
     return run
-
-
-@pytest.fixture(autouse=True)
-def _fresh_vector_cache():
-    vectors.clear_caches()
-    yield
-    vectors.clear_caches()
 
 
 @pytest.fixture

@@ -37,13 +37,6 @@ def _import(checks=CHECKS):
     return {p.claim_reviewed: p.pk for p in PriorFactCheck.objects.all()}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_vector_cache():
-    vectors.clear_caches()
-    yield
-    vectors.clear_caches()
-
-
 @pytest.fixture
 def lexical_only(monkeypatch):
     """The embedding extra switched off, as on an install without requirements-embeddings.txt."""
