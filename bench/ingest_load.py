@@ -169,14 +169,19 @@ def _run(args, env, workdir: Path, workers: list) -> int:
         .filter(n__gt=1)
         .count()
     )
-    backlog = _redis(env, "llen", "celery")
     print(f"claims: {claims} ({claims / max(1, extracted):.2f} per article), duplicated: {duplicates}")
-    print(f"queue after extraction: {backlog} message(s) left (matching tasks queued for the new claims)")
+    print(
+        f"queues after extraction: celery {_redis(env, 'llen', 'celery')}, matching "
+        f"{_redis(env, 'llen', 'matching')} message(s) left (match tasks queued for the new claims)"
+    )
     if args.drain_matching:
-        while _redis(env, "llen", "celery") and time.monotonic() < deadline:
+        while (
+            _redis(env, "llen", "celery") or _redis(env, "llen", "matching")
+        ) and time.monotonic() < deadline:
             time.sleep(2)
         print(
-            f"queue fully drained after {time.monotonic() - started:.1f} s: {_redis(env, 'llen', 'celery')} left"
+            f"queues fully drained after {time.monotonic() - started:.1f} s: "
+            f"{_redis(env, 'llen', 'celery') + _redis(env, 'llen', 'matching')} left"
         )
     ok = extracted == args.articles and duplicates == 0
     print("RESULT:", "nothing lost" if ok else "LOSS OR DUPLICATES")
@@ -216,7 +221,7 @@ def _baseline(count: int, rng: random.Random) -> float:
 def _worker(env: dict, log: Path, n: int) -> subprocess.Popen:
     handle = open(log, "w")  # noqa: SIM115 - owned by the child
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "1",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "1", "-Q", "celery,matching",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"load{n}-{os.getpid()}@%h"],
         cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip

@@ -2,7 +2,9 @@
 
 With no broker configured (CELERY_BROKER_URL unset or empty) the settings turn on
 ``task_always_eager``, so a fresh clone runs every task in-process and needs no other
-service. With a broker, run a worker with ``celery -A config worker -l info``.
+service. With a broker, run a worker on both queues with
+``celery -A config worker -Q celery,matching -l info`` (``CELERY_TASK_ROUTES`` in the
+settings sends matching to its own queue; the README shows a worker per queue).
 """
 
 import os
@@ -14,3 +16,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("factcheck_cms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def task_queue(task_name: str) -> str:
+    """The queue a task is published to, as the configured routes decide.
+
+    The sweep asks it to measure the backlog of the queue it is about to add to.
+    """
+    return app.amqp.router.route({}, task_name)["queue"].name

@@ -159,6 +159,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_SERIALIZER = "json"
+# Two queues. Matching fans out (one task per new claim, re-matching of every open claim
+# after a publish or a ClaimReview import), and on one FIFO queue it starved extraction:
+# bench/ingest_load.py ended with 25,000 match tasks queued ahead of new articles. A worker
+# consuming both queues (`-Q celery,matching`, which is also what a worker without -Q
+# consumes, as both are declared below) polls them in turn; a deployment can instead run
+# a worker per queue (README). Eager mode ignores routes.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {
+    name: {"exchange": name, "routing_key": name} for name in (CELERY_TASK_DEFAULT_QUEUE, "matching")
+}
+CELERY_TASK_ROUTES = {
+    f"factcheck.tasks.{name}": {"queue": "matching"}
+    for name in ("match_claim", "rematch_open_claims", "embed_and_rematch", "rematch_after_publish")
+}
 # The sweep (run `celery -A config beat`) re-queues articles whose extraction task was lost.
 FACTCHECK_SWEEP_AFTER_MINUTES = env_int("FACTCHECK_SWEEP_AFTER_MINUTES", 15)
 CELERY_BEAT_SCHEDULE = {

@@ -31,13 +31,15 @@ class SweepResult:
     backlog: int | None = None  # messages waiting in the queue; the sweep skips a long one
 
 
-def queue_backlog() -> int | None:
-    """Messages waiting in the default queue, or None when the broker cannot say."""
+def queue_backlog(queue: str | None = None) -> int | None:
+    """Messages waiting in ``queue`` (default: the default queue), or None when the broker cannot say."""
     from config.celery import app
 
     try:
         with app.connection_for_read() as conn:
-            declared = conn.default_channel.queue_declare(queue=app.conf.task_default_queue, passive=True)
+            declared = conn.default_channel.queue_declare(
+                queue=queue or app.conf.task_default_queue, passive=True
+            )
             return declared.message_count
     except Exception:  # noqa: BLE001 - unknown means "do not skip"; a dead broker fails later
         return None
@@ -68,7 +70,9 @@ def articles_sweep_unextracted(*, older_than: timedelta, limit: int = 1000) -> S
 
 
 def _requeue(task, pending: QuerySet, *, limit: int, what: str) -> SweepResult:
-    backlog = queue_backlog()
+    from config.celery import task_queue
+
+    backlog = queue_backlog(task_queue(task.name))  # matching has its own queue
     if backlog is not None and backlog > limit:
         logger.info("Sweep of %s skipped: %d messages already wait in the queue", what, backlog)
         return SweepResult(found=0, queued=0, failed=0, backlog=backlog)

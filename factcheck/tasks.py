@@ -5,7 +5,7 @@ import time
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerError
 
 from config.queueing import record_unqueued
@@ -108,7 +108,15 @@ def sweep_unsent_mail(older_than_minutes: int | None = None) -> int:
 REMATCH_BATCH = 100
 
 
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+# Two claims of one article matched at once both index the article as prior coverage; the
+# loser of that insert race hits the unique (kind, object_id) and, on retry, finds the row.
+@shared_task(
+    bind=True,
+    autoretry_for=(*RETRY_ON, IntegrityError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=8,
+)
 def match_claim(self, claim_id: int) -> int:
     """Store the claim's prior-coverage suggestions; re-running replaces only suggestions."""
     from factcheck.coverage import article_index, claim_match

@@ -130,6 +130,8 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             "info",
             "-c",
             "2",
+            "-Q",
+            ",".join(settings.CELERY_TASK_QUEUES),  # extraction etc. and matching, as in the README
             "--without-gossip",
             "--without-mingle",
             "-n",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.reliability.harness import Redis, Worker
+from tests.reliability.harness import QUEUES, Redis, Worker
 
 
 @pytest.fixture
@@ -27,8 +27,8 @@ def make_worker(transactional_db, tmp_path):
     """Workers are stopped before the test database is flushed (they hold connections)."""
     started: list[Worker] = []
 
-    def make(broker_url: str, **env: str) -> Worker:
-        worker = Worker(broker_url, tmp_path / f"worker{len(started)}.log", **env)
+    def make(broker_url: str, *, queues: str = QUEUES, **env: str) -> Worker:
+        worker = Worker(broker_url, tmp_path / f"worker{len(started)}.log", queues=queues, **env)
         started.append(worker)
         return worker.start()
 

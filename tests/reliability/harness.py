@@ -113,13 +113,21 @@ def env_for(broker_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+# Every queue the app declares (``CELERY_TASK_QUEUES``: extraction and the rest on
+# "celery", matching on "matching"), as the README's worker command consumes them.
+QUEUES = ",".join(settings.CELERY_TASK_QUEUES)
+
+
 class Worker:
     """``celery -A config worker`` on the private broker; its log proves what ran where."""
 
-    def __init__(self, broker_url: str, log_path: Path, *, concurrency: int = 2, **env: str):
+    def __init__(
+        self, broker_url: str, log_path: Path, *, concurrency: int = 2, queues: str = QUEUES, **env: str
+    ):
         self.broker_url = broker_url
         self.log_path = log_path
         self.concurrency = concurrency
+        self.queues = queues
         self.env = env
         self.proc: subprocess.Popen | None = None
 
@@ -128,7 +136,7 @@ class Worker:
         self.proc = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info",
-                "-c", str(self.concurrency), "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "-c", str(self.concurrency), "-Q", self.queues, "--without-gossip", "--without-mingle", "--without-heartbeat",
                 "-n", f"reliability-{os.getpid()}-{time.monotonic_ns()}@%h",
             ],
             cwd=ROOT,

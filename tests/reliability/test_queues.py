@@ -1,0 +1,62 @@
+"""Matching has its own queue, so its fan-out never waits in line ahead of extraction.
+
+``bench/ingest_load.py`` ended a run with 25,000 match tasks queued on the one queue that
+extraction also used. ``CELERY_TASK_ROUTES`` now sends matching to ``matching``; a worker
+per queue (the README's production layout) keeps extracting whatever matching's backlog.
+"""
+
+import pytest
+
+from config.celery import task_queue
+from factcheck import tasks
+from factcheck.models import Claim
+from tests.reliability.batch import articles_pending, extracted_count, lost_or_wrong, one_claim_per_article
+from tests.reliability.harness import publish, wait_for
+
+MATCHING = ["match_claim", "rematch_open_claims", "embed_and_rematch", "rematch_after_publish"]
+DEFAULT = [
+    "extract_claims",
+    "send_review_event_email",
+    "sweep_unextracted",
+    "sweep_unmatched",
+    "sweep_unsent_mail",
+    "notify_partners",
+    "deliver_webhook_event",
+]
+
+
+def test_matching_tasks_go_to_the_matching_queue_and_the_rest_to_the_default_one():
+    assert {name: task_queue(getattr(tasks, name).name) for name in MATCHING + DEFAULT} == {
+        **dict.fromkeys(MATCHING, "matching"),
+        **dict.fromkeys(DEFAULT, "celery"),
+    }
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_per_queue_extracts_while_matching_waits_for_its_own_worker(make_redis, make_worker):
+    redis = make_redis(aof=False)
+    claim_ids = one_claim_per_article(articles_pending(20, seed=81))
+    article_ids = articles_pending(20, seed=82)
+    publish(tasks.match_claim, claim_ids, redis.url)
+    publish(tasks.extract_claims, article_ids, redis.url)
+    assert (redis.queue_length("celery"), redis.queue_length("matching")) == (20, 20)
+
+    extraction = make_worker(redis.url, queues="celery")
+    assert wait_for(lambda: extracted_count(article_ids) == 20, timeout=60), extraction.log()[-3000:]
+    assert lost_or_wrong(article_ids) == []
+    new_claims = Claim.objects.filter(article_id__in=article_ids)
+    # The extraction worker queued matching for its new claims but ran none of it.
+    assert redis.queue_length("matching") == 20 + new_claims.count()
+    assert not Claim.objects.filter(pk__in=claim_ids, matched_at__isnull=False).exists()
+    assert "factcheck.tasks.match_claim[" not in extraction.log()  # no task received
+
+    matching = make_worker(redis.url, queues="matching")
+    everything = Claim.objects.filter(pk__in=[*claim_ids, *new_claims.values_list("pk", flat=True)])
+    assert wait_for(lambda: not everything.filter(matched_at__isnull=True).exists(), timeout=120), (
+        matching.log()[-3000:]
+    )
+    assert not Claim.objects.filter(pk__in=claim_ids, matches__isnull=True).exists()
+    assert "factcheck.tasks.extract_claims[" not in matching.log()
+    assert "factcheck.tasks.match_claim[" in matching.log()
+    assert wait_for(lambda: redis.queue_length("matching") == 0, timeout=30)
