@@ -1,12 +1,15 @@
-"""A pool process SIGKILLed in the middle of ``match_claim`` on the claims of a batch of articles.
+"""A worker SIGKILLed in the middle of ``match_claim`` on the claims of a batch of articles.
 
 Every claim has a prior fact-check saying the same thing, so a claim without a stored
-match is a lost task. The killed task's message is re-queued (``reject_on_worker_lost``);
-``claim_match`` replaces suggestions in one transaction, so the rerun adds no duplicate.
+match is a lost task. A killed pool process has its task's message re-queued at once
+(``reject_on_worker_lost``); a whole worker killed leaves its unacknowledged messages in
+Redis, redelivered after the visibility timeout (or re-queued earlier by the sweep).
+``claim_match`` replaces suggestions in one transaction, so a rerun adds no duplicate.
 """
 
 import os
 import signal
+import time
 
 import pytest
 from django.db.models import Count
@@ -14,7 +17,7 @@ from django.db.models import Count
 from factcheck.models import Claim, CoverageMatch
 from factcheck.tasks import match_claim
 from tests.reliability.batch import articles_pending, one_claim_per_article
-from tests.reliability.harness import publish, wait_for
+from tests.reliability.harness import manage, publish, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -42,10 +45,49 @@ def test_pool_process_killed_mid_match_loses_no_claim(make_redis, make_worker):
 
     assert "exited prematurely" in worker.log(), "no pool process was killed in the middle of a task"
     assert wait_for(lambda: matched(claim_ids) == BATCH, timeout=60 + BATCH), worker.log()[-3000:]
-    duplicates = (
+    assert duplicate_matches(claim_ids) == []
+
+
+def test_whole_worker_killed_mid_match_then_restarted_loses_no_claim(make_redis, make_worker):
+    redis = make_redis(aof=False)
+    claim_ids = one_claim_per_article(articles_pending(BATCH))
+    # A short visibility timeout so the killed worker's unacknowledged messages come back
+    # within the test; production keeps an hour and relies on the sweep in between.
+    first = make_worker(redis.url, CELERY_VISIBILITY_TIMEOUT="5")
+    publish(match_claim, claim_ids, redis.url)
+    assert wait_for(lambda: matched(claim_ids) >= 20, timeout=90), first.log()[-3000:]
+    first.kill()
+    done_at_kill = matched(claim_ids)
+    unacked = int(redis.cli("hlen", "unacked").stdout.strip() or 0)
+    # kombu restores expired unacknowledged messages when a worker starts, then every ~100 s:
+    # restart once they are past the visibility timeout, as an operator would.
+    time.sleep(6)
+
+    second = make_worker(redis.url, CELERY_VISIBILITY_TIMEOUT="5")
+    redelivered = wait_for(lambda: matched(claim_ids) == BATCH, timeout=60 + BATCH)
+    swept = ""
+    if not redelivered:
+        # A message popped (BRPOP) but not yet recorded as unacknowledged dies with the
+        # worker (see test_worker_killed): the sweep of unmatched claims is the net.
+        state = (
+            matched(claim_ids),
+            redis.queue_length("matching"),
+            redis.cli("hlen", "unacked").stdout.strip(),
+        )
+        swept = manage("sweep_pending", "--older-than", "0", broker_url=redis.url).stdout
+        print(f"after redelivery (matched, queued, unacked) = {state}; sweep: {swept}")
+        assert wait_for(lambda: matched(claim_ids) == BATCH, timeout=90), second.log()[-3000:]
+    assert done_at_kill < BATCH and unacked >= 1, (done_at_kill, unacked)
+    assert "factcheck.tasks.match_claim[" in second.log()  # the rest ran in the new worker
+    assert not Claim.objects.filter(pk__in=claim_ids, matched_at__isnull=True).exists()
+    assert duplicate_matches(claim_ids) == []
+    assert redelivered or "claim(s) pending matching" in swept, swept
+
+
+def duplicate_matches(claim_ids: list[int]) -> list[dict]:
+    return list(
         CoverageMatch.objects.filter(claim_id__in=claim_ids)
         .values("claim_id", "prior_factcheck_id", "prior_claim_id", "prior_article_id")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
     )
-    assert list(duplicates) == []
