@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from editorial.models import Article
+from factcheck.bulk import insert_rows
 from factcheck.extraction import Candidate, explain, extract, select
 from factcheck.models import Claim, ClaimOrigin, ClaimState
 
@@ -67,8 +68,9 @@ def claims_extract(*, article_id: int) -> list[Claim]:
             Claim.objects.filter(pk__in=stale).delete()
         if changed:
             Claim.objects.bulk_update(changed, [*_REFRESHED_FIELDS, "updated_at"])
-        created = Claim.objects.bulk_create(
-            [_claim_from(article, fp, c) for fp, c in chosen.items() if fp not in keep]
+        now = timezone.now()
+        created = insert_rows(
+            [_claim_from(article, fp, c, now) for fp, c in chosen.items() if fp not in keep]
         )
         Article.objects.filter(pk=article.pk).update(
             extracted_hash=article.content_hash, extracted_at=timezone.now()
@@ -141,7 +143,11 @@ def _fields_from(candidate: Candidate) -> dict:
     }
 
 
-def _claim_from(article: Article, fingerprint: str, candidate: Candidate) -> Claim:
+def _claim_from(article: Article, fingerprint: str, candidate: Candidate, now) -> Claim:
     return Claim(
-        article=article, fingerprint=fingerprint, origin=ClaimOrigin.EXTRACTED, **_fields_from(candidate)
+        article=article,
+        fingerprint=fingerprint,
+        origin=ClaimOrigin.EXTRACTED,
+        state_changed_at=now,
+        **_fields_from(candidate),
     )

@@ -1,0 +1,73 @@
+"""The lean INSERT used by extraction writes the same rows as ``bulk_create`` (both backends)."""
+
+import datetime
+
+import pytest
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from factcheck.bulk import insert_rows
+from factcheck.models import Claim, ClaimOrigin, ClaimState
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _claim(article, n: int, **extra) -> Claim:
+    return Claim(
+        article=article,
+        text=f"Unemployment fell to {n}% — “quoted” ‘text’ ü 🙂",
+        start=n,
+        end=n + 10,
+        claimant="Jane Doe",
+        checkworthiness=(n % 100) / 100,
+        claim_type="quantity",
+        quote="",
+        features={"signals": {"f:number": 1.0}, "top": [["f:number", 0.4]], "n": n},
+        fingerprint=f"fp{n}",
+        origin=ClaimOrigin.EXTRACTED,
+        **extra,
+    )
+
+
+def _stored(pk: int) -> dict:
+    row = model_to_dict(Claim.objects.get(pk=pk))
+    for volatile in ("id", "article", "created_at", "updated_at", "state_changed_at"):
+        row.pop(volatile, None)
+    return row
+
+
+def test_rows_match_what_bulk_create_writes_and_primary_keys_are_set():
+    article = ArticleFactory()
+    due = datetime.date(2026, 12, 1)
+    stamp = timezone.now() - datetime.timedelta(days=3)
+    ours = insert_rows([_claim(article, n, due_date=due, matched_at=stamp) for n in range(3)])
+    other = ArticleFactory()
+    django_way = Claim.objects.bulk_create(
+        [_claim(other, n, due_date=due, matched_at=stamp) for n in range(3)]
+    )
+    assert [c.pk for c in ours] == sorted(c.pk for c in ours) and all(c.pk for c in ours)
+    assert not any(c._state.adding for c in ours)
+    for mine, theirs in zip(ours, django_way, strict=True):
+        assert _stored(mine.pk) == _stored(theirs.pk)
+    first = Claim.objects.get(pk=ours[0].pk)
+    assert first.state == ClaimState.CANDIDATE and first.version == 1 and first.assignee_id is None
+    assert first.features["top"] == [["f:number", 0.4]] and first.due_date == due
+    assert first.matched_at == stamp
+    assert first.created_at is not None and first.created_at == first.updated_at
+
+
+def test_nulls_and_empty_input():
+    assert insert_rows([]) == []
+    article = ArticleFactory()
+    (claim,) = insert_rows([_claim(article, 1)])
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.due_date is None and stored.matched_at is None and stored.partner_id is None
+
+
+def test_more_rows_than_one_statement_holds():
+    article = ArticleFactory()
+    rows = insert_rows([_claim(article, n) for n in range(1201)])
+    assert len({c.pk for c in rows}) == 1201
+    assert Claim.objects.filter(article=article).count() == 1201
+    assert Claim.objects.get(pk=rows[-1].pk).features["n"] == 1200
