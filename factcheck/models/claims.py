@@ -124,6 +124,9 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["state", "-checkworthiness"]),
             models.Index(fields=["updated_at"]),
+            # The admin claim list's default order (its own ordering plus the -pk Django adds
+            # to make it total): deep pages walk this index instead of sorting every claim.
+            models.Index(fields=["-checkworthiness", "-created_at", "-id"], name="claim_list_order_idx"),
         ]
         # One permission per workflow transition; the role groups (the data migration
         # ``workflow_role_groups``) bundle them, and ``factcheck.workflow`` checks them.
