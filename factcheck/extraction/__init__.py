@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .claimant import ClaimantState, find_claimant
 from .claimtype import PREDICTION, classify, is_opinion
-from .features import sentence_signals
+from .features import all_features, sentence_signals, speaker_features
 from .scoring import Model, load_model
 from .segment import paragraph_spans, sentence_spans
 from .select import select
@@ -67,37 +67,44 @@ class Analyser:
         self.claimants = ClaimantState()
         self.history: list[dict[str, float]] = []
         self.prev_speaker: str | None = None
+        # Transcripts only: per speaker [sentences, questions] so far (its role, s:*).
+        self.speakers: dict[str, list[int]] = {}
+        self.spoken = 0
 
     def _next(self, text: str, speaker: str | None, turn_start: bool):
         if speaker is not None:
             turn_start = speaker != self.prev_speaker
             self.prev_speaker = speaker
-        signals, words, low = sentence_signals(
+        signals, words, bigrams, low = sentence_signals(
             text, previous=self.history[-CONTEXT_SIZE:], turn_start=turn_start
         )
-        if speaker is not None and speaker.strip().upper() == "SYSTEM":
-            signals["c:system"] = 1.0
+        if speaker is not None:
+            if speaker.strip().upper() == "SYSTEM":
+                signals["c:system"] = 1.0
+            counts = self.speakers.setdefault(speaker, [0, 0])
+            signals.update(speaker_features(counts[0], counts[1], self.spoken))
+            counts[0] += 1
+            counts[1] += "f:question" in signals
+            self.spoken += 1
         self.history.append(signals)
-        return signals, words, low
+        return signals, words, bigrams, low
 
     def features(self, text: str, *, speaker: str | None = None, turn_start: bool = False):
         """(signals, all features as one dict) of the next sentence, for training."""
-        signals, words, _low = self._next(text, speaker, turn_start)
-        allf = {"w:" + w: 1.0 for w in words}
-        allf.update(signals)
-        return signals, allf
+        signals, words, bigrams, _low = self._next(text, speaker, turn_start)
+        return signals, all_features(signals, words, bigrams)
 
     def candidate(
         self, text: str, start: int, *, speaker: str | None = None, turn_start: bool = False
     ) -> Candidate:
-        signals, words, low = self._next(text, speaker, turn_start)
+        signals, words, bigrams, low = self._next(text, speaker, turn_start)
         claimant = find_claimant(text, self.claimants, low) or (speaker or "")
         quote = quoted_words(text) if "f:quote" in signals else ""
         ctype = classify(text, signals, quote=quote, claimant=claimant, low=low)
         factor = PREDICTION_FACTOR if ctype == PREDICTION else 1.0
         if is_opinion(signals):
             factor *= OPINION_FACTOR
-        score = self.model.score(signals, words) * factor
+        score = self.model.score(signals, words, bigrams) * factor
         return Candidate(
             start=start,
             end=start + len(text),

@@ -6,9 +6,14 @@ name (JSON, no sklearn at run time):
 * ``f:*`` signals that carry over from debate transcripts to news text (numbers,
   quantities, dates, named entities, comparatives, reporting verbs, quotation, hedges,
   future tense, first person, ...); these are what the admin shows as the explanation;
-* ``w:*`` lower-cased words, learned from the training debates.
+* ``w:*`` lower-cased words and ``b:*`` lower-cased word pairs ("tax cuts", "percent of"),
+  learned from the training debates.
 
-``c:*`` features describe the context (previous sentence, turn of a speaker).
+``c:*`` features describe the context (previous sentence, turn of a speaker) and ``s:*``
+the speaker's role in the document so far, when the text has speakers (a transcript): a
+speaker who mostly asks questions is a moderator or interviewer, one with most of the
+sentences is the candidate. News articles have no speaker, so they get no ``s:*`` feature
+(the same as a transcript's first sentences).
 """
 
 from __future__ import annotations
@@ -188,6 +193,47 @@ def words_of(low: set[str]) -> set[str]:
     return {t for t in low if not t[0].isdigit()}
 
 
+def bigrams_of(toks: Sequence[str]) -> set[str]:
+    """Adjacent lower-cased token pairs (``b:`` features without the prefix), numbers included.
+
+    Pairs carry what single words cannot: "tax cuts" vs "cuts", "percent of", "voted for".
+    """
+    low = [t.lower() for t in toks]
+    return {f"{a} {b}" for a, b in zip(low, low[1:], strict=False)}
+
+
+# A speaker's role needs a few sentences of evidence; below that only ``s:few`` is said.
+SPEAKER_MIN_SENTENCES = 3
+DOCUMENT_MIN_SENTENCES = 10
+
+
+def speaker_features(said: int, asked: int, document: int) -> dict[str, float]:
+    """``s:*`` features of a speaker from the document so far.
+
+    ``said``: the speaker's earlier sentences, ``asked``: how many of them were questions,
+    ``document``: all earlier sentences. Moderators and interviewers ask (and their
+    sentences are almost never check-worthy); the candidate speaks most.
+    """
+    f: dict[str, float] = {}
+    if said >= SPEAKER_MIN_SENTENCES:
+        rate = asked / said
+        f["s:question_rate"] = rate
+        if rate >= 0.3:
+            f["s:asks"] = 1.0
+        elif rate >= 0.15:
+            f["s:asks_some"] = 1.0
+    else:
+        f["s:few"] = 1.0
+    if document >= DOCUMENT_MIN_SENTENCES:
+        share = said / document
+        f["s:share"] = share
+        if share >= 0.3:
+            f["s:main"] = 1.0
+        elif share < 0.1:
+            f["s:minor"] = 1.0
+    return f
+
+
 def context_features(
     signals: dict[str, float], previous: Sequence[dict[str, float]], *, turn_start: bool
 ) -> dict[str, float]:
@@ -208,13 +254,22 @@ def sentence_signals(
     *,
     previous: Sequence[dict[str, float]] = (),
     turn_start: bool = False,
-) -> tuple[dict[str, float], set[str], set[str]]:
-    """Run-time features: (``f:``/``c:`` signals, words for the model, lower-cased tokens)."""
+) -> tuple[dict[str, float], set[str], set[str], set[str]]:
+    """Run-time features: (``f:``/``c:`` signals, words and word pairs for the model,
+    lower-cased tokens)."""
     toks = tokens(text)
     low = set(TOKEN_RE.findall(text.lower()))
     signals = signal_features(text, toks, low)
     signals.update(context_features(signals, previous, turn_start=turn_start))
-    return signals, words_of(low), low
+    return signals, words_of(low), bigrams_of(toks), low
+
+
+def all_features(signals: dict[str, float], words: set[str], bigrams: set[str]) -> dict[str, float]:
+    """Signals, ``w:`` words and ``b:`` word pairs as one dict (training)."""
+    allf = {"w:" + w: 1.0 for w in words}
+    allf.update({"b:" + b: 1.0 for b in bigrams})
+    allf.update(signals)
+    return allf
 
 
 def sentence_features(
@@ -223,8 +278,6 @@ def sentence_features(
     previous: Sequence[dict[str, float]] = (),
     turn_start: bool = False,
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """All features as one dict (training): (signals, signals plus ``w:`` words)."""
-    signals, words, _low = sentence_signals(text, previous=previous, turn_start=turn_start)
-    allf = {"w:" + w: 1.0 for w in words}
-    allf.update(signals)
-    return signals, allf
+    """All features as one dict (training): (signals, signals plus words and word pairs)."""
+    signals, words, bigrams, _low = sentence_signals(text, previous=previous, turn_start=turn_start)
+    return signals, all_features(signals, words, bigrams)

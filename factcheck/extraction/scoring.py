@@ -63,10 +63,14 @@ class Model:
     source: str = "hand-set"
 
     def __post_init__(self) -> None:
-        # Words are looked up without their "w:" prefix: one set intersection per sentence.
+        # Words ("w:") and word pairs ("b:") are looked up without their prefix: one set
+        # intersection each per sentence (set & frozenset walks the smaller).
         words = {k[2:]: v for k, v in self.weights.items() if k.startswith("w:")}
+        pairs = {k[2:]: v for k, v in self.weights.items() if k.startswith("b:")}
         object.__setattr__(self, "word_weights", words)
-        object.__setattr__(self, "word_keys", frozenset(words))  # set & frozenset walks the smaller
+        object.__setattr__(self, "word_keys", frozenset(words))
+        object.__setattr__(self, "bigram_weights", pairs)
+        object.__setattr__(self, "bigram_keys", frozenset(pairs))
 
     def logit(self, features: dict[str, float]) -> float:
         w = self.weights
@@ -75,11 +79,14 @@ class Model:
     def probability(self, features: dict[str, float]) -> float:
         return _sigmoid(self.logit(features))
 
-    def score(self, signals: dict[str, float], words: set[str]) -> float:
-        """Same as ``probability`` of signals plus ``w:`` words, without building that dict."""
-        w, ww = self.weights, self.word_weights
+    def score(self, signals: dict[str, float], words: set[str], bigrams: set[str] = frozenset()) -> float:
+        """Same as ``probability`` of signals plus ``w:`` words and ``b:`` word pairs,
+        without building that dict."""
+        w, ww, bw = self.weights, self.word_weights, self.bigram_weights
         z = self.bias + sum(w.get(k, 0.0) * v for k, v in signals.items())
         z += sum(ww[t] for t in words & self.word_keys)
+        if bw:
+            z += sum(bw[t] for t in bigrams & self.bigram_keys)
         return _sigmoid(z)
 
     def contributions(self, features: dict[str, float]) -> dict[str, float]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +42,7 @@ CT2019_SAME_EVENT_AS_CT2020_TRAIN = {
     "20170228_trump_address": "20170228_Trump_Congress_joint_session",
     "20170315_nashville": "20170315_Trump_Nashville",
 }
+CT2019_PREFIX = "ct2019/"
 SIGNALS_C = 0.1
 WORDS_C = 0.003
 MIN_DF = 3
@@ -50,7 +52,12 @@ def training_rows(data_dir: Path, *, with_ct2019: bool = True) -> list[DebateSen
     rows = read_sentences(data_dir / CT2020_TRAIN)
     if with_ct2019:
         extra = read_sentences(data_dir / CT2019_TRAIN)
-        rows += [r for r in extra if r.debate in CT2019_SAME_EVENT_AS_CT2020_TRAIN]
+        # Renamed: some 2019 debates share their 2020 twin's name (and sentence ids).
+        rows += [
+            replace(r, debate=CT2019_PREFIX + r.debate, id=CT2019_PREFIX + r.id)
+            for r in extra
+            if r.debate in CT2019_SAME_EVENT_AS_CT2020_TRAIN
+        ]
     return rows
 
 
@@ -70,15 +77,17 @@ def _fit(features: list[dict], labels: list[int], *, c: float, keep: Callable[[s
 
 
 def _is_signal(name: str) -> bool:
-    return not name.startswith("w:")
+    return not name.startswith(("w:", "b:"))
 
 
-def train(rows: list[DebateSentence]) -> dict:
-    """Fit both regressions and return the averaged model as a JSON-ready dict."""
-    features, labels = [], []
-    for row, _signals, allf in featurise(rows):
-        features.append(allf)
-        labels.append(row.label)
+def train(rows: list[DebateSentence], featurised: list[dict] | None = None) -> dict:
+    """Fit both regressions and return the averaged model as a JSON-ready dict.
+
+    ``featurised``: the rows' feature dicts when already computed (cross-validation).
+    """
+    if featurised is None:
+        featurised = [allf for _row, _signals, allf in featurise(rows)]
+    features, labels = featurised, [row.label for row in rows]
     b1, w1 = _fit(features, labels, c=SIGNALS_C, keep=_is_signal)
     b2, w2 = _fit(features, labels, c=WORDS_C, keep=lambda _k: True)
     weights = {k: round((w1.get(k, 0.0) + w2.get(k, 0.0)) / 2, 5) for k in w1.keys() | w2.keys()}
@@ -113,3 +122,59 @@ def write_model(model: dict, path: Path, *, data_dir: Path, with_ct2019: bool, c
         }
     )
     path.write_text(json.dumps(model, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def event_of(row: DebateSentence) -> str:
+    """The debate event a row belongs to: a 2019 re-annotation counts as its 2020 debate."""
+    if row.debate.startswith(CT2019_PREFIX):
+        return CT2019_SAME_EVENT_AS_CT2020_TRAIN[row.debate.removeprefix(CT2019_PREFIX)]
+    return row.debate
+
+
+def average_precision(labels_by_score: list[int]) -> float:
+    """AP of one debate's labels sorted by score (as ``score.py``); 0 without positives."""
+    hits, total = 0, 0.0
+    for rank, label in enumerate(labels_by_score, 1):
+        if label:
+            hits += 1
+            total += hits / rank
+    return total / hits if hits else 0.0
+
+
+def cross_validate(rows: list[DebateSentence], *, folds: int = 5, seeds: tuple[int, ...] = (0, 1, 2)) -> dict:
+    """Leave-events-out CV MAP of ``train`` on the training rows: how the recipe was chosen.
+
+    Folds are made of whole debate *events* (a 2019 re-annotation goes with its 2020
+    debate, so the same sentences never sit on both sides); each held-out 2020 debate is
+    scored through ``score_turns`` (the production path: context, speaker roles, claim-type
+    factors) and its AP taken like ``score.py`` does (ties by line). Returns the MAP per
+    seed and their mean.
+    """
+    import random
+
+    from . import score_turns
+    from .scoring import model_from_dict
+
+    featurised = [allf for _row, _signals, allf in featurise(rows)]
+    events = sorted({r.debate for r in rows if not r.debate.startswith(CT2019_PREFIX)})
+    per_seed = []
+    for seed in seeds:
+        shuffled = events[:]
+        random.Random(seed).shuffle(shuffled)
+        aps = []
+        for k in range(folds):
+            held = set(shuffled[k::folds])
+            train_idx = [i for i, r in enumerate(rows) if event_of(r) not in held]
+            model = model_from_dict(
+                train([rows[i] for i in train_idx], [featurised[i] for i in train_idx]), source="cv"
+            )
+            for debate in sorted(held):
+                group = [r for r in rows if r.debate == debate]
+                scores = [
+                    c.checkworthiness for c in score_turns([(r.speaker, r.text) for r in group], model=model)
+                ]
+                order = sorted(range(len(group)), key=lambda i: (-scores[i], group[i].line))
+                if any(r.label for r in group):
+                    aps.append(average_precision([group[i].label for i in order]))
+        per_seed.append(sum(aps) / len(aps))
+    return {"map": sum(per_seed) / len(per_seed), "per_seed": per_seed, "folds": folds}

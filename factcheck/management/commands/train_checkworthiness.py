@@ -26,8 +26,13 @@ class Command(BaseCommand):
         parser.add_argument("--data-dir", type=Path, default=None, help="benchmarks folder")
         parser.add_argument("--out", type=Path, default=MODEL_PATH, help="artifact to write")
         parser.add_argument("--no-ct2019", action="store_true", help="train on CheckThat! 2020 train only")
+        parser.add_argument(
+            "--cv",
+            action="store_true",
+            help="only print the leave-debates-out 5-fold CV MAP on the train rows (3 seeds); write nothing",
+        )
 
-    def handle(self, *args, data_dir, out, no_ct2019, **options):
+    def handle(self, *args, data_dir, out, no_ct2019, cv=False, **options):
         try:
             from factcheck.extraction import training
         except ImportError as exc:  # pragma: no cover - sklearn missing
@@ -45,6 +50,13 @@ class Command(BaseCommand):
             rows = training.training_rows(data_dir, with_ct2019=not no_ct2019)
         except (ValueError, OSError) as exc:
             raise CommandError(str(exc)) from exc
+        if cv:
+            result = training.cross_validate(rows)
+            seeds = " ".join(f"{m:.4f}" for m in result["per_seed"])
+            self.stdout.write(
+                f"CV MAP {result['map']:.4f} ({result['folds']}-fold by debate event; per seed {seeds})"
+            )
+            return
         model = training.train(rows)
         command = "python manage.py train_checkworthiness" + ("".join(f" {a}" for a in sys.argv[2:]))
         training.write_model(model, out, data_dir=data_dir, with_ct2019=not no_ct2019, command=command)

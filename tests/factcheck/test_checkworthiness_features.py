@@ -1,0 +1,125 @@
+"""Speaker-role and word-pair features of the check-worthiness scorer, and the CV that chose them."""
+
+import json
+
+from factcheck.extraction import Analyser, extract, score_turns
+from factcheck.extraction.debates import DebateSentence
+from factcheck.extraction.features import bigrams_of, speaker_features, tokens
+from factcheck.extraction.scoring import hand_model, load_model, model_from_dict
+from factcheck.extraction.training import (
+    CT2019_PREFIX,
+    average_precision,
+    cross_validate,
+    event_of,
+    training_rows,
+)
+
+STATISTIC = "We spent $40 billion on roads last year, more than any other state."
+QUESTIONS = [
+    "Senator, what would you do about roads?",
+    "How will you pay for it?",
+    "Why did the budget grow?",
+    "Is that a promise?",
+]
+ANSWERS = [
+    "Let me tell you what we did.",
+    "We built new bridges in every county.",
+    "Our schools got better.",
+    "And taxes went down.",
+]
+
+
+def interview() -> list[tuple[str, str]]:
+    turns = []
+    for q, a in zip(QUESTIONS, ANSWERS, strict=True):
+        turns += [("HOST", q), ("SMITH", a)]
+    return turns
+
+
+def test_a_speaker_who_keeps_asking_is_marked_as_asking_and_the_other_as_not():
+    analyser = Analyser(hand_model())
+    for speaker, text in interview():
+        analyser.features(text, speaker=speaker)
+    host, _ = analyser.features(STATISTIC, speaker="HOST")
+    smith, _ = analyser.features(STATISTIC, speaker="SMITH")
+    assert host["s:asks"] == 1.0 and host["s:question_rate"] == 1.0
+    assert "s:asks" not in smith and smith["s:question_rate"] == 0.0
+    assert "s:few" not in host
+
+
+def test_speaker_role_needs_evidence_and_a_long_enough_document():
+    assert speaker_features(0, 0, 0) == {"s:few": 1.0}
+    assert speaker_features(2, 2, 5) == {"s:few": 1.0}
+    f = speaker_features(6, 1, 20)
+    assert f["s:asks_some"] == 1.0 and f["s:share"] == 0.3 and f["s:main"] == 1.0
+    assert "s:minor" in speaker_features(3, 0, 40)
+
+
+def test_articles_have_no_speaker_features():
+    text = "Senator Smith spoke on Monday. What will happen now? " + STATISTIC
+    for cand in extract(text):
+        assert not any(k.startswith("s:") for k in cand.features["signals"])
+
+
+def test_the_same_statistic_scores_lower_from_the_moderator_than_from_the_candidate():
+    turns = interview() + [("HOST", STATISTIC), ("SMITH", STATISTIC)]
+    scores = [c.checkworthiness for c in score_turns(turns, model=load_model())]
+    assert scores[-1] > scores[-2]
+
+
+def test_word_pairs_are_adjacent_lower_cased_tokens():
+    assert bigrams_of(tokens("Tax cuts cost $2 billion.")) == {
+        "tax cuts",
+        "cuts cost",
+        "cost $",
+        "$ 2",
+        "2 billion",
+    }
+    assert bigrams_of(tokens("Yes")) == set()
+
+
+def test_a_word_pair_weight_counts_only_when_the_words_are_adjacent():
+    model = model_from_dict({"bias": 0.0, "weights": {"b:tax cuts": 2.0}}, source="test")
+    together, apart = (
+        extract(text, model=model)[0].checkworthiness
+        for text in ("The tax cuts were passed by Congress.", "The cuts in tax were passed by Congress.")
+    )
+    assert together > apart
+
+
+def test_ct2019_reannotations_are_renamed_and_grouped_with_their_2020_event(tmp_path):
+    for folder, debate, speaker in (
+        ("ct2020_task5_debates", "20160926_1pres", "HOLT"),
+        ("ct2019_task1_debates", "20160926_1pres", "HOLT"),
+    ):
+        path = tmp_path / folder / "train"
+        path.mkdir(parents=True)
+        row = {
+            "id": f"{debate}:1",
+            "debate": debate,
+            "line": 1,
+            "speaker": speaker,
+            "text": "Hi.",
+            "label": 0,
+        }
+        (path / "sentences.jsonl").write_text(json.dumps(row) + "\n")
+    rows = training_rows(tmp_path)
+    assert [r.debate for r in rows] == ["20160926_1pres", CT2019_PREFIX + "20160926_1pres"]
+    assert len({r.id for r in rows}) == 2
+    assert {event_of(r) for r in rows} == {"20160926_1pres"}
+
+
+def test_average_precision_is_the_score_py_definition():
+    assert average_precision([1, 0, 1, 0]) == (1 / 1 + 2 / 3) / 2
+    assert average_precision([0, 0]) == 0.0
+
+
+def test_cross_validation_learns_a_separable_toy_set():
+    worthy = ["Unemployment fell from 7.1% to 4.2% in 2023.", STATISTIC]
+    rows = []
+    for d in range(5):
+        lines = [(t, 1) for t in worthy] + [(t, 0) for t in ["Thank you.", "Good evening.", "Yes."] * 4]
+        for line, (text, label) in enumerate(lines, 1):
+            rows.append(DebateSentence(f"d{d}:{line}", f"d{d}", line, "A", text, label))
+    result = cross_validate(rows, folds=5, seeds=(0,))
+    assert result["map"] == 1.0 and len(result["per_seed"]) == 1
