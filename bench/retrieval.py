@@ -63,10 +63,12 @@ def _parser() -> argparse.ArgumentParser:
         "--features", type=Path, help="also write per-candidate features (for bench.matching_tune)"
     )
     parser.add_argument(
-        "--reuse-vectors",
+        "--embedding-cache",
         type=Path,
-        help="tuning aid: keep computed vectors in this folder and reuse them on the next run "
-        "(the printed build time then excludes embedding)",
+        metavar="DIR",
+        help="tuning aid: keep every text's embedding in DIR (a SQLite file keyed by the model and "
+        "a hash of the text; use a folder under /tmp, never commit it) and reuse it on the next "
+        "run, for the collection and the queries; the printed build time then excludes embedding",
     )
     return parser
 
@@ -138,59 +140,79 @@ def _records(collection: list[dict]):
         )
 
 
-def _build_index(collection: list[dict], reuse: Path | None = None) -> tuple[dict[int, str], float, int]:
+def _build_index(collection: list[dict]) -> tuple[dict[int, str], float, int]:
     from factcheck.coverage import prior_factchecks_import
     from factcheck.matching.index import searchdocs_embed
     from factcheck.models import PriorFactCheck
 
     started = time.perf_counter()
     report = prior_factchecks_import(records=list(_records(collection)))
-    if reuse is not None and _load_vectors(reuse, collection):
-        embedded = 0
-    else:
-        embedded = searchdocs_embed(doc_ids=report.stale_doc_ids)
-        if reuse is not None:
-            _save_vectors(reuse, collection)
+    embedded = searchdocs_embed(doc_ids=report.stale_doc_ids)
     elapsed = time.perf_counter() - started
     rows = PriorFactCheck.objects.values_list("pk", "url")
     return {pk: unquote(url[len(URL_PREFIX) :]) for pk, url in rows}, elapsed, embedded
 
 
-def _vector_file(folder: Path, collection: list[dict]) -> Path:
-    import hashlib
+class EmbeddingCache:
+    """Embeddings of single texts on disk, keyed by (model, sha256 of the text).
 
+    A tuning aid, not production: every run rebuilds the index, and embedding a
+    19k-claim collection takes minutes on two cores, while the ranking code under
+    test only needs the vectors. Keyed per text (not per collection), so changing
+    how a document's vectors are combined (``index.item_vectors``) or how queries
+    are cleaned still reuses whatever text was embedded before.
+    """
+
+    def __init__(self, folder: Path, model_id: str):
+        import sqlite3
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self.model_id = model_id
+        self.db = sqlite3.connect(folder / "embeddings.sqlite3")
+        self.db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB NOT NULL)")
+        self.hits = self.misses = 0
+
+    def key(self, text: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(f"{self.model_id}\x00{text}".encode()).hexdigest()
+
+    def wrap(self, embed):
+        """``embed`` with the cache in front: same signature, same output."""
+        import numpy as np
+
+        def cached_embed(texts: list[str], **kwargs):
+            keys = [self.key(t) for t in texts]
+            found: dict[str, bytes] = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT key, v FROM vec WHERE key IN ({marks})"  # noqa: S608 (placeholders only)
+                found.update(self.db.execute(sql, chunk))
+            missing = [i for i, k in enumerate(keys) if k not in found]
+            self.hits += len(texts) - len(missing)
+            self.misses += len(missing)
+            if missing:
+                fresh = embed([texts[i] for i in missing], **kwargs)
+                rows = [(keys[i], fresh[n].astype(np.float32).tobytes()) for n, i in enumerate(missing)]
+                self.db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)", rows)
+                self.db.commit()
+                found.update(rows)
+            if not texts:
+                return embed(texts, **kwargs)
+            return np.stack([np.frombuffer(found[k], dtype=np.float32) for k in keys])
+
+        return cached_embed
+
+
+def _use_embedding_cache(folder: Path | None) -> EmbeddingCache | None:
     from factcheck.matching import embedding
 
-    digest = hashlib.sha256(json.dumps(collection, sort_keys=True).encode()).hexdigest()[:16]
-    return folder / f"{embedding.MODEL_ID}-{digest}.json"
-
-
-def _save_vectors(folder: Path, collection: list[dict]) -> None:
-    from factcheck.models import SearchDoc
-
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = SearchDoc.objects.exclude(embedding=None).values_list(
-        "text", "context", "embedding", "embedding_model"
-    )
-    data = {f"{t}\x00{c}": [bytes(e).hex(), m] for t, c, e, m in rows}
-    _vector_file(folder, collection).write_text(json.dumps(data))
-
-
-def _load_vectors(folder: Path, collection: list[dict]) -> bool:
-    from django.utils import timezone
-
-    from factcheck.models import SearchDoc
-
-    path = _vector_file(folder, collection)
-    if not path.exists():
-        return False
-    data = json.loads(path.read_text())
-    docs = list(SearchDoc.objects.only("text", "context"))
-    for doc in docs:
-        blob, model = data[f"{doc.text}\x00{doc.context}"]
-        doc.embedding, doc.embedding_model, doc.updated_at = bytes.fromhex(blob), model, timezone.now()
-    SearchDoc.objects.bulk_update(docs, ["embedding", "embedding_model", "updated_at"], batch_size=2000)
-    return True
+    if folder is None or not embedding.available():
+        return None
+    cache = EmbeddingCache(folder, embedding.MODEL_ID)
+    embedding.embed = cache.wrap(embedding.embed)
+    return cache
 
 
 def _transcript_context(queries: list[dict], queries_path: Path, lines: int) -> dict[str, tuple[str, str]]:
@@ -217,7 +239,8 @@ def _run(args) -> int:
 
     collection = _read_jsonl(args.collection)
     queries = _read_jsonl(args.queries)
-    claim_of, build_seconds, embedded = _build_index(collection, args.reuse_vectors)
+    cache = _use_embedding_cache(args.embedding_cache)
+    claim_of, build_seconds, embedded = _build_index(collection)
     lines = DEFAULT_TUNING.context_lines if args.context_lines is None else args.context_lines
     contexts = _transcript_context(queries, args.queries, lines)
     search("warm-up query", limit=1, kinds=("factcheck",))  # load the model and the vectors once
@@ -251,6 +274,8 @@ def _run(args) -> int:
         f"database: {connection.vendor}; mode: {mode}; context lines: {lines if contexts else 0}; {speakers}"
     )
     print(f"collection: {len(collection)} items; index build {build_seconds:.1f} s ({embedded} vectors)")
+    if cache is not None:
+        print(f"embedding cache {args.embedding_cache}: {cache.hits} texts reused, {cache.misses} embedded")
     print(
         f"queries: {len(queries)}; latency p50 {_pct(latencies, 50):.1f} ms, p95 {_pct(latencies, 95):.1f} ms"
     )

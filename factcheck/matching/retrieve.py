@@ -65,13 +65,14 @@ def search(
         return []
     kinds = tuple(kinds) if kinds else None
     depth = max(limit, tuning.lexical_depth)
-    lexical_text = f"{query} {text.claimant_terms(claimant)}".strip()
+    spelled = text.query_text(query)  # hashtags and @handles spelled out, for both retrievers
+    lexical_text = f"{spelled} {text.claimant_terms(claimant)}".strip()
     lexical = backends.lexical_search(lexical_text, limit=depth, kinds=kinds, alias=alias)
     dense, cosine_of = [], None
     if semantic_available():
         cache = vectors.cache_for(alias)
         cache.refresh()
-        qvec = embedding.embed([f"{context} {query}".strip()])[0]
+        qvec = embedding.embed([f"{context} {spelled}".strip()])[0]
         dense = cache.search(qvec, limit=max(limit, tuning.dense_depth), kinds=kinds)
         cosine_of = lambda ids: cache.cosines(qvec, ids)  # noqa: E731
     fused = ranking.fuse(lexical, dense, cosine_of=cosine_of, tuning=tuning)[:limit]

