@@ -158,14 +158,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # A worker on several queues empties them in the order given to -Q (without -Q, the
+    # order of CELERY_TASK_QUEUES: "celery" before "matching") instead of in turn.
+    "queue_order_strategy": "priority",
+}
 CELERY_TASK_SERIALIZER = "json"
 # Two queues. Matching fans out (one task per new claim, re-matching of every open claim
 # after a publish or a ClaimReview import), and on one FIFO queue it starved extraction:
 # bench/ingest_load.py ended with 25,000 match tasks queued ahead of new articles. A worker
 # consuming both queues (`-Q celery,matching`, which is also what a worker without -Q
-# consumes, as both are declared below) polls them in turn; a deployment can instead run
-# a worker per queue (README). Eager mode ignores routes.
+# consumes, as both are declared below) takes matching when "celery" is empty; a
+# deployment can instead run a worker per queue (README). Eager mode ignores routes.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = {
     name: {"exchange": name, "routing_key": name} for name in (CELERY_TASK_DEFAULT_QUEUE, "matching")

@@ -27,8 +27,9 @@ def make_worker(transactional_db, tmp_path):
     """Workers are stopped before the test database is flushed (they hold connections)."""
     started: list[Worker] = []
 
-    def make(broker_url: str, *, queues: str = QUEUES, **env: str) -> Worker:
-        worker = Worker(broker_url, tmp_path / f"worker{len(started)}.log", queues=queues, **env)
+    def make(broker_url: str, *, queues: str = QUEUES, concurrency: int = 2, **env: str) -> Worker:
+        log = tmp_path / f"worker{len(started)}.log"
+        worker = Worker(broker_url, log, queues=queues, concurrency=concurrency, **env)
         started.append(worker)
         return worker.start()
 

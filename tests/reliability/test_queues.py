@@ -60,3 +60,26 @@ def test_a_worker_per_queue_extracts_while_matching_waits_for_its_own_worker(mak
     assert "factcheck.tasks.extract_claims[" not in matching.log()
     assert "factcheck.tasks.match_claim[" in matching.log()
     assert wait_for(lambda: redis.queue_length("matching") == 0, timeout=30)
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_on_both_queues_takes_extraction_first(make_redis, make_worker):
+    """``queue_order_strategy: priority``: matching waits while extraction is queued."""
+    redis = make_redis(aof=False)
+    claim_ids = one_claim_per_article(articles_pending(10, seed=83))
+    article_ids = articles_pending(10, seed=84)
+    publish(tasks.match_claim, claim_ids, redis.url)  # queued first, yet taken last
+    publish(tasks.extract_claims, article_ids, redis.url)
+
+    worker = make_worker(redis.url, concurrency=1)
+    assert wait_for(lambda: not Claim.objects.filter(matched_at__isnull=True).exists(), timeout=120), (
+        worker.log()[-3000:]
+    )
+    received = [
+        line.split("Task ")[1].split("[")[0] for line in worker.log().splitlines() if "] received" in line
+    ]
+    last_extraction = max(i for i, name in enumerate(received) if name == "factcheck.tasks.extract_claims")
+    first_match = received.index("factcheck.tasks.match_claim")
+    assert received.count("factcheck.tasks.extract_claims") == 10
+    assert last_extraction < first_match, received
