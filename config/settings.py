@@ -162,7 +162,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     # A worker on several queues empties them in the order given to -Q (without -Q, the
     # order of CELERY_TASK_QUEUES: "celery" before "matching") instead of in turn.
-    "queue_order_strategy": "priority",
+    "queue_order_strategy": env_str("CELERY_QUEUE_ORDER", "priority"),  # or kombu's "round_robin"
 }
 CELERY_TASK_SERIALIZER = "json"
 # Two queues. Matching fans out (one task per new claim, re-matching of every open claim
