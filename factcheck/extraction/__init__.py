@@ -75,7 +75,7 @@ class Analyser:
         if speaker is not None:
             turn_start = speaker != self.prev_speaker
             self.prev_speaker = speaker
-        signals, words, bigrams, low = sentence_signals(
+        signals, words, low_toks, low = sentence_signals(
             text, previous=self.history[-CONTEXT_SIZE:], turn_start=turn_start
         )
         if speaker is not None:
@@ -87,24 +87,24 @@ class Analyser:
             counts[1] += "f:question" in signals
             self.spoken += 1
         self.history.append(signals)
-        return signals, words, bigrams, low
+        return signals, words, low_toks, low
 
     def features(self, text: str, *, speaker: str | None = None, turn_start: bool = False):
         """(signals, all features as one dict) of the next sentence, for training."""
-        signals, words, bigrams, _low = self._next(text, speaker, turn_start)
-        return signals, all_features(signals, words, bigrams)
+        signals, words, low_toks, _low = self._next(text, speaker, turn_start)
+        return signals, all_features(signals, words, low_toks)
 
     def candidate(
         self, text: str, start: int, *, speaker: str | None = None, turn_start: bool = False
     ) -> Candidate:
-        signals, words, bigrams, low = self._next(text, speaker, turn_start)
+        signals, words, low_toks, low = self._next(text, speaker, turn_start)
         claimant = find_claimant(text, self.claimants, low) or (speaker or "")
         quote = quoted_words(text) if "f:quote" in signals else ""
         ctype = classify(text, signals, quote=quote, claimant=claimant, low=low)
         factor = PREDICTION_FACTOR if ctype == PREDICTION else 1.0
         if is_opinion(signals):
             factor *= OPINION_FACTOR
-        score = self.model.score(signals, words, bigrams) * factor
+        score = self.model.score(signals, words, low_toks) * factor
         return Candidate(
             start=start,
             end=start + len(text),

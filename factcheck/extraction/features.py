@@ -193,13 +193,13 @@ def words_of(low: set[str]) -> set[str]:
     return {t for t in low if not t[0].isdigit()}
 
 
-def bigrams_of(toks: Sequence[str]) -> set[str]:
-    """Adjacent lower-cased token pairs (``b:`` features without the prefix), numbers included.
+def bigrams_of(low_toks: Sequence[str]) -> set[str]:
+    """Adjacent token pairs (``b:`` features without the prefix) of the lower-cased
+    tokens, numbers included.
 
     Pairs carry what single words cannot: "tax cuts" vs "cuts", "percent of", "voted for".
     """
-    low = [t.lower() for t in toks]
-    return {f"{a} {b}" for a, b in zip(low, low[1:], strict=False)}
+    return {f"{a} {b}" for a, b in zip(low_toks, low_toks[1:], strict=False)}
 
 
 # A speaker's role needs a few sentences of evidence; below that only ``s:few`` is said.
@@ -255,19 +255,20 @@ def sentence_signals(
     previous: Sequence[dict[str, float]] = (),
     turn_start: bool = False,
 ) -> tuple[dict[str, float], set[str], set[str], set[str]]:
-    """Run-time features: (``f:``/``c:`` signals, words and word pairs for the model,
-    lower-cased tokens)."""
+    """Run-time features: (``f:``/``c:`` signals, words for the model, the lower-cased
+    tokens in order (for word pairs), the set of them)."""
     toks = tokens(text)
-    low = set(TOKEN_RE.findall(text.lower()))
+    low_toks = TOKEN_RE.findall(text.lower())
+    low = set(low_toks)
     signals = signal_features(text, toks, low)
     signals.update(context_features(signals, previous, turn_start=turn_start))
-    return signals, words_of(low), bigrams_of(toks), low
+    return signals, words_of(low), low_toks, low
 
 
-def all_features(signals: dict[str, float], words: set[str], bigrams: set[str]) -> dict[str, float]:
+def all_features(signals: dict[str, float], words: set[str], low_toks: Sequence[str]) -> dict[str, float]:
     """Signals, ``w:`` words and ``b:`` word pairs as one dict (training)."""
     allf = {"w:" + w: 1.0 for w in words}
-    allf.update({"b:" + b: 1.0 for b in bigrams})
+    allf.update({"b:" + b: 1.0 for b in bigrams_of(low_toks)})
     allf.update(signals)
     return allf
 
@@ -279,5 +280,5 @@ def sentence_features(
     turn_start: bool = False,
 ) -> tuple[dict[str, float], dict[str, float]]:
     """All features as one dict (training): (signals, signals plus words and word pairs)."""
-    signals, words, bigrams, _low = sentence_signals(text, previous=previous, turn_start=turn_start)
-    return signals, all_features(signals, words, bigrams)
+    signals, words, low_toks, _low = sentence_signals(text, previous=previous, turn_start=turn_start)
+    return signals, all_features(signals, words, low_toks)

@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -63,14 +64,18 @@ class Model:
     source: str = "hand-set"
 
     def __post_init__(self) -> None:
-        # Words ("w:") and word pairs ("b:") are looked up without their prefix: one set
-        # intersection each per sentence (set & frozenset walks the smaller).
+        # Words ("w:") are looked up without their prefix: one set intersection per sentence
+        # (set & frozenset walks the smaller). Word pairs ("b:first second") are indexed
+        # by first word, then second: no pair string is built for a sentence.
         words = {k[2:]: v for k, v in self.weights.items() if k.startswith("w:")}
-        pairs = {k[2:]: v for k, v in self.weights.items() if k.startswith("b:")}
+        pairs: dict[str, dict[str, float]] = {}
+        for k, v in self.weights.items():
+            if k.startswith("b:") and " " in k:
+                first, second = k[2:].split(" ", 1)
+                pairs.setdefault(first, {})[second] = v
         object.__setattr__(self, "word_weights", words)
         object.__setattr__(self, "word_keys", frozenset(words))
-        object.__setattr__(self, "bigram_weights", pairs)
-        object.__setattr__(self, "bigram_keys", frozenset(pairs))
+        object.__setattr__(self, "pair_weights", pairs)
 
     def logit(self, features: dict[str, float]) -> float:
         w = self.weights
@@ -79,15 +84,33 @@ class Model:
     def probability(self, features: dict[str, float]) -> float:
         return _sigmoid(self.logit(features))
 
-    def score(self, signals: dict[str, float], words: set[str], bigrams: set[str] = frozenset()) -> float:
-        """Same as ``probability`` of signals plus ``w:`` words and ``b:`` word pairs,
-        without building that dict."""
-        w, ww, bw = self.weights, self.word_weights, self.bigram_weights
+    def score(self, signals: dict[str, float], words: set[str], low_toks: Sequence[str] = ()) -> float:
+        """Same as ``probability`` of signals plus ``w:`` words and the ``b:`` pairs of
+        adjacent ``low_toks`` (lower-cased tokens in order), without building that dict."""
+        w, ww = self.weights, self.word_weights
         z = self.bias + sum(w.get(k, 0.0) * v for k, v in signals.items())
         z += sum(ww[t] for t in words & self.word_keys)
-        if bw:
-            z += sum(bw[t] for t in bigrams & self.bigram_keys)
+        if self.pair_weights:
+            z += self._pairs(low_toks)
         return _sigmoid(z)
+
+    def _pairs(self, low_toks: Sequence[str]) -> float:
+        """Sum of the weights of the distinct adjacent pairs (a feature counts once, as in training)."""
+        index, total, seen = self.pair_weights, 0.0, None
+        for i in range(len(low_toks) - 1):
+            seconds = index.get(low_toks[i])
+            if seconds is not None:
+                weight = seconds.get(low_toks[i + 1])
+                if weight is not None:
+                    pair = (low_toks[i], low_toks[i + 1])
+                    if seen is None:
+                        seen = {pair}
+                    elif pair in seen:
+                        continue
+                    else:
+                        seen.add(pair)
+                    total += weight
+        return total
 
     def contributions(self, features: dict[str, float]) -> dict[str, float]:
         """Per-feature share of the logit, for the explanation shown to editors."""
