@@ -166,10 +166,17 @@ def test_strength_thresholds_and_downgrades():
 
 def test_fused_scores_are_0_to_1_and_never_increase_down_the_ranking():
     lexical, dense = [(1, 9.0), (2, 5.0), (3, 1.0)], [(3, 0.9), (4, 0.5), (1, 0.4)]
-    fused = ranking.fuse(lexical, dense)
+    ranks_only = ranking.Tuning(cosine_weight=0.0)
+    fused = ranking.fuse(lexical, dense, tuning=ranks_only)
     assert [c.doc_id for c in fused[:2]] == [1, 3]  # the lexical list weighs a little more
-    even = ranking.fuse(lexical, dense, tuning=ranking.Tuning(lexical_weight=1.0))
+    even = ranking.fuse(lexical, dense, tuning=ranking.Tuning(lexical_weight=1.0, cosine_weight=0.0))
     assert [c.doc_id for c in even[:2]] == [3, 1]  # a tie is settled by the evidence (cosine)
+    # With the cosine itself in the order, a much closer paraphrase (0.9 vs 0.4) wins
+    # a near tie of ranks; with a floor above both cosines the ranks decide again.
+    assert [c.doc_id for c in ranking.fuse(lexical, dense)[:2]] == [3, 1]
+    floored = ranking.Tuning(cosine_weight=0.25, cosine_floor=0.95)
+    assert [c.doc_id for c in ranking.fuse(lexical, dense, tuning=floored)[:2]] == [1, 3]
+    fused = ranking.fuse(lexical, dense)
     scores = [c.score for c in fused]
     assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
     assert {c.method for c in fused} == {"hybrid", "lexical", "semantic"}
