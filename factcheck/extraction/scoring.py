@@ -95,21 +95,24 @@ class Model:
         return _sigmoid(z)
 
     def _pairs(self, low_toks: Sequence[str]) -> float:
-        """Sum of the weights of the distinct adjacent pairs (a feature counts once, as in training)."""
-        index, total, seen = self.pair_weights, 0.0, None
-        for i in range(len(low_toks) - 1):
-            seconds = index.get(low_toks[i])
+        """Sum of the weights of the distinct adjacent pairs (a feature counts once, as in training).
+
+        One dict lookup per token (its pairs as a first word), one more when the previous
+        token had pairs: the hot loop of scoring, kept to plain locals.
+        """
+        get = self.pair_weights.get
+        total, seen, seconds, first = 0.0, None, None, ""
+        for tok in low_toks:
             if seconds is not None:
-                weight = seconds.get(low_toks[i + 1])
+                weight = seconds.get(tok)
                 if weight is not None:
-                    pair = (low_toks[i], low_toks[i + 1])
                     if seen is None:
-                        seen = {pair}
-                    elif pair in seen:
-                        continue
-                    else:
-                        seen.add(pair)
-                    total += weight
+                        seen = {(first, tok)}
+                        total += weight
+                    elif (first, tok) not in seen:
+                        seen.add((first, tok))
+                        total += weight
+            seconds, first = get(tok), tok
         return total
 
     def contributions(self, features: dict[str, float]) -> dict[str, float]:
