@@ -73,3 +73,22 @@ def test_a_broken_artifact_falls_back_to_hand_set_weights(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"weights": {"f:number": "lots"}}')
     assert load_model(str(bad)).source == "hand-set"
+
+
+def test_cv_prints_the_cross_validated_map_and_writes_nothing(tmp_path):
+    import io
+
+    write_data(tmp_path, debates=5)
+    out, stdout = tmp_path / "model.json", io.StringIO()
+    call_command(
+        "train_checkworthiness",
+        "--data-dir",
+        str(tmp_path),
+        "--no-ct2019",
+        "--cv",
+        "--out",
+        str(out),
+        stdout=stdout,
+    )
+    assert "CV MAP 1.0000 (5-fold by debate event" in stdout.getvalue()
+    assert not out.exists()
