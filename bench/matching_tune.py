@@ -1,7 +1,7 @@
 """Fit the match-score calibration and pick thresholds on TRAIN splits (never dev).
 
     python -m bench.retrieval --collection C --queries .../train/queries.jsonl --out /tmp/r.tsv \
-        --features /tmp/f_train.tsv            # once per train set
+        --features /tmp/f_train.tsv --embedding-cache /tmp/emb   # once per train set
     python -m bench.matching_tune --features f1.tsv f2.tsv f3.tsv --qrels q1.tsv q2.tsv q3.tsv
     # lexical-only coefficients: the same with FACTCHECK_DISABLE_EMBEDDINGS=1 runs and --lexical-only
 
