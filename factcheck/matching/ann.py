@@ -1,11 +1,11 @@
 """Approximate dense search for large collections: a faiss IVF index over the vector cache.
 
 Exact search reads every stored vector per query (about 150 ms at 1M vectors on 2
-cores); an inverted-file index reads only the lists nearest to the query (a few
-percent of the vectors). IVF rather than a graph index (HNSW, e.g. usearch) because
-each process builds it from the stored vectors: HNSW took ~70 s per 100k vectors
-here on 2 shared cores (so ~15 min at 1M), IVF about a minute at 1M, and IVF takes
-incremental adds without degrading. Vectors are stored as 8-bit scalars in the index
+cores); an inverted-file index reads only the lists nearest to the query (a fifth
+of them here). IVF rather than a graph index (HNSW, e.g. usearch) because each
+process builds it from the stored vectors: HNSW took ~70 s per 100k vectors on the 2
+shared cores (so ~15 min at 1M), IVF 2-4 min at 1M on the same loaded machine, in a
+background thread, and IVF takes incremental adds without degrading. Vectors are stored as 8-bit scalars in the index
 (a quarter of float32); the candidates it returns are re-scored exactly from the
 cache's float32 matrix, so scores are exact and quantisation only affects recall.
 
