@@ -9,6 +9,8 @@ exposes it) and a warning is logged once per process.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,16 +69,38 @@ def search(
     depth = max(limit, tuning.lexical_depth)
     spelled = text.query_text(query)  # hashtags and @handles spelled out, for both retrievers
     lexical_text = f"{spelled} {text.claimant_terms(claimant)}".strip()
-    lexical = backends.lexical_search(lexical_text, limit=depth, kinds=kinds, alias=alias)
-    dense, cosine_of = [], None
+    dense_job = None
     if semantic_available():
         cache = vectors.cache_for(alias)
-        cache.refresh()
-        qvec = embedding.embed([f"{context} {spelled}".strip()])[0]
-        dense = cache.search(qvec, limit=max(limit, tuning.dense_depth), kinds=kinds)
+        cache.refresh()  # reads the database, so on this thread's connection
+        # Embedding the query and the dense search need no database: they run on another
+        # thread while the lexical SQL runs (onnxruntime, numpy and faiss release the GIL).
+        dense_text, dense_depth = f"{context} {spelled}".strip(), max(limit, tuning.dense_depth)
+        dense_job = _pool().submit(_dense, cache, dense_text, dense_depth, kinds)
+    lexical = backends.lexical_search(lexical_text, limit=depth, kinds=kinds, alias=alias)
+    dense, cosine_of = [], None
+    if dense_job is not None:
+        qvec, dense = dense_job.result()
         cosine_of = lambda ids: cache.cosines(qvec, ids)  # noqa: E731
     fused = ranking.fuse(lexical, dense, cosine_of=cosine_of, tuning=tuning)[:limit]
     return _materialise(fused, query=query, alias=alias, tuning=tuning)
+
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dense-search")
+        return _executor
+
+
+def _dense(cache, dense_text: str, depth: int, kinds):
+    qvec = embedding.embed([dense_text])[0]
+    return qvec, cache.search(qvec, limit=depth, kinds=kinds)
 
 
 def _materialise(fused, *, query, alias, tuning) -> list[Match]:
