@@ -37,16 +37,6 @@ def _import(checks=CHECKS):
     return {p.claim_reviewed: p.pk for p in PriorFactCheck.objects.all()}
 
 
-@pytest.fixture
-def lexical_only(monkeypatch):
-    """The embedding extra switched off, as on an install without requirements-embeddings.txt."""
-    monkeypatch.setenv("FACTCHECK_DISABLE_EMBEDDINGS", "1")
-    embedding._load.cache_clear()
-    yield
-    monkeypatch.delenv("FACTCHECK_DISABLE_EMBEDDINGS")
-    embedding._load.cache_clear()
-
-
 @pytest.mark.django_db
 def test_paraphrase_of_imported_factcheck_is_rank_one():
     ids = _import()

@@ -6,7 +6,7 @@ import pytest
 
 from factcheck.claimreview import ClaimReviewRecord
 from factcheck.coverage import prior_factchecks_import
-from factcheck.matching import embedding, search
+from factcheck.matching import search
 from factcheck.matching.text import query_terms, query_text, split_compound, word_count
 
 
@@ -37,15 +37,6 @@ def test_query_text_leaves_emails_and_plain_text_alone():
 def test_word_count_is_not_inflated_by_spelled_out_tags():
     """The short-claim downgrade counts the words the claimant wrote, not the spelled-out ones."""
     assert word_count("#StopTheSteal now") == 2
-
-
-@pytest.fixture
-def lexical_only(monkeypatch):
-    monkeypatch.setenv("FACTCHECK_DISABLE_EMBEDDINGS", "1")
-    embedding._load.cache_clear()
-    yield
-    monkeypatch.delenv("FACTCHECK_DISABLE_EMBEDDINGS")
-    embedding._load.cache_clear()
 
 
 @pytest.mark.django_db
