@@ -146,3 +146,31 @@ def test_operator_characters_in_queries_are_harmless():
     ]:
         search(query, limit=3)  # no FTS5 / tsquery syntax error on either backend
     assert search("vaccines AND autism OR children", limit=1)[0].text.startswith("Vaccines")
+
+
+@pytest.mark.django_db
+def test_cache_stops_rereading_a_settled_window_and_still_sees_later_rows():
+    """Another process's rows come through the timestamp window, before and after it settles."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from factcheck.matching.index import IndexItem, searchdocs_embed, searchdocs_upsert
+
+    ids = _import()
+    SearchDoc.objects.update(updated_at=timezone.now() - timedelta(minutes=1))  # an old import
+    cache = vectors.cache_for()
+    cache.checked_at = 0
+    cache.refresh()
+    assert not cache.settled
+    cache.checked_at = 0
+    cache.refresh()  # the clock is past the window: every row up to seen_until is read
+    assert cache.settled and len(cache.row_of) == len(ids)
+
+    stale = searchdocs_upsert(items=[IndexItem("claim", 9002, "Garlic soup cures influenza overnight.")])
+    searchdocs_embed(doc_ids=stale)
+    vectors.cache_for().checked_at = 0  # as another process would: no mark_dirty here
+    cache.refresh()
+    (new_id,) = stale
+    assert new_id in cache.row_of and not cache.settled
+    assert search("garlic soup cures the flu", limit=1)[0].object_id == 9002
