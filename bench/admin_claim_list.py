@@ -11,7 +11,9 @@ Creates a fresh database (dropped at the end) and migrates it, then:
 2. grows the same data to ``--claims`` and times the same pages again;
 3. prints both and the ratio: the list should cost about the same at 100x the rows
    (bounded queries, indexed ordering); search is the one that scans;
-4. drops the list-order index (``claim_list_order_idx``) and times the large pages again:
+4. times the large pages through Django's own paginator (``paging django``): the claim
+   list's id-first paginator is measured against it in the same run;
+5. drops the list-order index (``claim_list_order_idx``) and times the large pages again:
    the same run's figures without it, so the index's effect is a ratio on one machine.
 
 Pages: the default list (check-worthiness order), state filter, assignee "unassigned",
@@ -92,20 +94,45 @@ def _run(args) -> int:
         cursor.execute("ANALYZE")
     print(f"seeded {args.claims} claims in {time.monotonic() - started:.0f} s")
     large = _measure(client, args.repeat, total=args.claims)
+    plain = _with_django_paginator(lambda: _measure(client, args.repeat, total=args.claims))
     with connection.cursor() as cursor:
         cursor.execute("DROP INDEX claim_list_order_idx")
     unindexed = _measure(client, args.repeat, total=args.claims)
-    print(f"{'page':<20} {'claims':>8} {'index':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    print(
+        f"{'page':<20} {'claims':>8} {'index':>6} {'paging':>8} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
+    )
     for label, _ in PAGES:
-        rows = ((args.baseline, "yes", small), (args.claims, "yes", large), (args.claims, "no", unindexed))
-        for count, index, figures in rows:
+        rows = (
+            (args.baseline, "yes", "ids", small),
+            (args.claims, "yes", "ids", large),
+            (args.claims, "yes", "django", plain),
+            (args.claims, "no", "ids", unindexed),
+        )
+        for count, index, paging, figures in rows:
             median, p95, queries = figures[label]
-            print(f"{label:<20} {count:>8} {index:>6} {median:>10.1f} {p95:>8.1f} {queries:>8}")
+            print(f"{label:<20} {count:>8} {index:>6} {paging:>8} {median:>10.1f} {p95:>8.1f} {queries:>8}")
         print(
             f"{'':<20} {'ratios':>8} {large[label][0] / small[label][0]:>16.2f}x the small list, "
+            f"{large[label][0] / plain[label][0]:.2f}x Django's paginator, "
             f"{large[label][0] / unindexed[label][0]:.2f}x without the index"
         )
     return 0
+
+
+def _with_django_paginator(measure):
+    """The same pages through Django's own paginator (slices the annotated query)."""
+    from django.contrib import admin
+    from django.core.paginator import Paginator
+
+    from factcheck.models import Claim
+
+    model_admin = admin.site._registry[Claim]
+    ours = model_admin.paginator
+    model_admin.paginator = Paginator
+    try:
+        return measure()
+    finally:
+        model_admin.paginator = ours
 
 
 def _measure(client, repeat: int, *, total: int) -> dict[str, tuple[float, float, int]]:

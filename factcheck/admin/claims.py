@@ -25,6 +25,7 @@ from factcheck.admin.filters import (
     RatingFilter,
     is_overdue,
 )
+from factcheck.admin.paginator import IdFirstPaginator
 from factcheck.admin.panels import claim_page_context
 from factcheck.claim_edits import StaleClaimEdit, claim_update
 from factcheck.models import Claim, CoverageMatch, MatchStatus, Verdict
@@ -101,6 +102,7 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ["text", "claimant", "article__title"]
     ordering = ["-checkworthiness", "-created_at"]
     list_per_page = 50
+    paginator = IdFirstPaginator
     show_full_result_count = False
     actions = [actions.select_claims, actions.dismiss_claims, actions.assign_claims]
     raw_id_fields = ["article"]
