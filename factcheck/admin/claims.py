@@ -20,6 +20,7 @@ from factcheck.admin import actions, display, views
 from factcheck.admin.filters import (
     AssigneeFilter,
     CheckworthinessBandFilter,
+    OutletFilter,
     OverdueFilter,
     PriorCoverageFilter,
     RatingFilter,
@@ -92,7 +93,7 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = [
         "state",
         AssigneeFilter,
-        ("article__outlet", admin.RelatedOnlyFieldListFilter),
+        ("article__outlet", OutletFilter),
         CheckworthinessBandFilter,
         PriorCoverageFilter,
         RatingFilter,

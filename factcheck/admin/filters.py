@@ -37,6 +37,19 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OutletFilter(admin.RelatedFieldListFilter):
+    """Outlets that have articles. Django's RelatedOnlyFieldListFilter finds them with a
+    DISTINCT over every claim (0.1 s per page view at 200,000 claims); this asks the
+    article index once per outlet instead."""
+
+    def field_choices(self, field, request, model_admin):
+        from editorial.models import Article
+
+        has_articles = Q(Exists(Article.objects.filter(outlet=OuterRef("pk"))))
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to=has_articles, ordering=ordering)
+
+
 class CheckworthinessBandFilter(admin.SimpleListFilter):
     title = "check-worthiness"
     parameter_name = "worthiness"

@@ -143,6 +143,18 @@ def test_outlet_filter(client, editor, desk):
     assert _texts(response) == {desk["medium"].text, desk["low"].text}
 
 
+def test_outlet_filter_offers_the_outlets_with_articles(client, editor, desk):
+    OutletFactory(name="Silent Gazette")  # no articles: not offered
+    client.force_login(editor)
+    response = client.get(LIST)
+    spec = next(
+        s for s in response.context["cl"].filter_specs if getattr(s, "field_path", "") == "article__outlet"
+    )
+    names = {name for _, name in spec.lookup_choices}
+    assert {"Daily Ledger", "Morning Post"} <= names
+    assert "Silent Gazette" not in names
+
+
 def test_overdue_ignores_published_and_dismissed(client, editor, desk):
     desk["overdue"].state = ClaimState.DISMISSED
     desk["overdue"].save()
