@@ -158,6 +158,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# kombu's Redis transport with two fixes for a Redis crash under a working worker
+# (config/broker.py): the worker keeps consuming instead of stopping on an AttributeError,
+# and a message taken from its queue just before the crash is re-queued, not dropped.
+# rediss:// keeps kombu's own (its TLS check only applies to the URL scheme's transport).
+if CELERY_BROKER_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     # A worker on several queues empties them in the order given to -Q (without -Q, the
