@@ -209,12 +209,22 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--ann-min-rows", type=int, help="use the ANN index from this many vectors (default: production's)"
     )
+    parser.add_argument(
+        "--ann-codes",
+        choices=["auto", "sq8"],
+        default="auto",
+        help="sq8: the 8-bit scalar lists at every size (the index before PQ fast scan), for A/B runs",
+    )
     parser.add_argument("--build-only", action="store_true", help="with --database: fill them and stop")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         parser.error("set DATABASE_URL=postgres://... (this benchmark is about PostgreSQL)")
     if args.ann_min_rows is not None:
         os.environ["FACTCHECK_ANN_MIN_ROWS"] = str(args.ann_min_rows)
+    if args.ann_codes == "sq8":
+        from factcheck.matching import ann
+
+        ann.IvfIndex.PQ_MIN_ROWS = 1 << 62
     base = os.environ["DATABASE_URL"]
     first = True
     for n in (int(s) for s in args.sizes.split(",")):

@@ -276,10 +276,7 @@ class VectorCache:
         if self.ann is None:
             why = "faiss not installed" if self._size >= ANN_MIN_ROWS else f"< {ANN_MIN_ROWS:,} rows"
             return f"off, exact ({why})"
-        return (
-            f"faiss IVF-SQ8 {self.ann.nlist} lists, probe {self.ann.nprobe}, "
-            f"built in {self.ann_build_seconds:.1f} s over {self.ann.entries:,} vectors"
-        )
+        return f"{self.ann.description}, built in {self.ann_build_seconds:.1f} s over {self.ann.entries:,} vectors"
 
     def _allowed_rows(self, kinds: tuple[str, ...] | None) -> tuple[np.ndarray, int]:
         """Packed bitmap of the rows a search may return, and how many there are."""
