@@ -4,11 +4,11 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from editorial.models import Article
-from factcheck.bulk import insert_rows
+from factcheck.bulk import insert_values
 from factcheck.extraction import Candidate, explain, extract, select
 from factcheck.models import Claim, ClaimOrigin, ClaimState
 
@@ -43,8 +43,8 @@ _REFRESHED_FIELDS = (
 )
 
 
-def claims_extract(*, article_id: int) -> list[Claim]:
-    """Extract claims from an article; safe to run twice. Returns the newly created claims.
+def claims_extract(*, article_id: int) -> list[int]:
+    """Extract claims from an article; safe to run twice. Returns the new claims' ids.
 
     1. score every sentence and keep the worthy ones (keyed by sentence fingerprint);
     2. claims still in ``candidate`` (nobody has worked on them) are refreshed when their
@@ -55,27 +55,44 @@ def claims_extract(*, article_id: int) -> list[Claim]:
        matching against prior coverage for each new claim once this commits.
 
     A handful of queries per article whatever its length (bulk writes), so the task keeps
-    up with a feed.
+    up with a feed; an article never extracted has no extracted claims to reconcile, so its
+    first run skips step 2-3's query. Should one exist anyway (written by another path),
+    the insert meets the unique (article, fingerprint) and the run starts again with it.
     """
+    try:
+        return _extract(article_id, first_run_shortcut=True)
+    except IntegrityError:
+        return _extract(article_id, first_run_shortcut=False)
+
+
+def _extract(article_id: int, *, first_run_shortcut: bool) -> list[int]:
     with transaction.atomic():
-        article = Article.objects.select_for_update().only("id", "body", "content_hash").get(pk=article_id)
+        article = (
+            Article.objects.select_for_update()
+            .only("id", "body", "content_hash", "extracted_hash", "extracted_at")
+            .get(pk=article_id)
+        )
         candidates = extract(article.body)
         chosen: dict[str, Candidate] = {}
         for candidate in select_candidates(candidates):
             chosen.setdefault(sentence_fingerprint(candidate.text), candidate)
-        keep, stale, changed = _reconcile(article.body, candidates, chosen, article_id)
-        if stale:
-            Claim.objects.filter(pk__in=stale).delete()
-        if changed:
-            Claim.objects.bulk_update(changed, [*_REFRESHED_FIELDS, "updated_at"])
+        keep: set[str] = set()
+        if not (first_run_shortcut and article.extracted_at is None and not article.extracted_hash):
+            keep, stale, changed = _reconcile(article.body, candidates, chosen, article_id)
+            if stale:
+                Claim.objects.filter(pk__in=stale).delete()
+            if changed:
+                Claim.objects.bulk_update(changed, [*_REFRESHED_FIELDS, "updated_at"])
         now = timezone.now()
-        created = insert_rows(
-            [_claim_from(article, fp, c, now) for fp, c in chosen.items() if fp not in keep]
+        created = insert_values(
+            Claim,
+            _INSERTED_COLUMNS,
+            [_row_from(article_id, fp, c, now) for fp, c in chosen.items() if fp not in keep],
         )
         Article.objects.filter(pk=article.pk).update(
             extracted_hash=article.content_hash, extracted_at=timezone.now()
         )
-        _queue_matching([claim.pk for claim in created])
+        _queue_matching(created)
     return created
 
 
@@ -143,11 +160,37 @@ def _fields_from(candidate: Candidate) -> dict:
     }
 
 
-def _claim_from(article: Article, fingerprint: str, candidate: Candidate, now) -> Claim:
-    return Claim(
-        article=article,
-        fingerprint=fingerprint,
-        origin=ClaimOrigin.EXTRACTED,
-        state_changed_at=now,
-        **_fields_from(candidate),
+_INSERTED_COLUMNS = (
+    "article_id",
+    "fingerprint",
+    "origin",
+    "state_changed_at",
+    "text",
+    "start",
+    "end",
+    "quote",
+    "claimant",
+    "claim_type",
+    "checkworthiness",
+    "features",
+    "text_changed",
+)
+
+
+def _row_from(article_id: int, fingerprint: str, candidate: Candidate, now) -> tuple:
+    """A new claim's values for ``_INSERTED_COLUMNS`` (the same as ``_fields_from``)."""
+    return (
+        article_id,
+        fingerprint,
+        ClaimOrigin.EXTRACTED,
+        now,
+        candidate.text,
+        candidate.start,
+        candidate.end,
+        candidate.quote,
+        candidate.claimant[:300],
+        candidate.claim_type,
+        max(0.0, min(1.0, candidate.checkworthiness)),
+        candidate.features,
+        False,
     )

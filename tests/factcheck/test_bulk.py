@@ -6,7 +6,7 @@ import pytest
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from factcheck.bulk import insert_rows
+from factcheck.bulk import insert_rows, insert_values
 from factcheck.models import Claim, ClaimOrigin, ClaimState
 from tests.factories import ArticleFactory
 
@@ -71,3 +71,32 @@ def test_more_rows_than_one_statement_holds():
     assert len({c.pk for c in rows}) == 1201
     assert Claim.objects.filter(article=article).count() == 1201
     assert Claim.objects.get(pk=rows[-1].pk).features["n"] == 1200
+
+
+def test_values_without_instances_write_the_rows_the_model_would_with_its_defaults():
+    article, other = ArticleFactory(), ArticleFactory()
+    columns = ("article_id", "text", "start", "end", "fingerprint", "origin", "features")
+    values = [
+        (article.pk, f"Exports rose {n}% — “quoted” ü", n, n + 5, f"fp{n}", ClaimOrigin.EXTRACTED, {"n": n})
+        for n in range(3)
+    ]
+    pks = insert_values(Claim, columns, values)
+    django_way = Claim.objects.bulk_create(
+        [Claim(**{**dict(zip(columns, row, strict=True)), "article_id": other.pk}) for row in values]
+    )
+    assert len(pks) == 3 and pks == sorted(pks)
+    for mine, theirs in zip(pks, django_way, strict=True):
+        assert _stored(mine) == _stored(theirs.pk)
+    first = Claim.objects.get(pk=pks[0])
+    assert first.state == ClaimState.CANDIDATE and first.checkworthiness == 0.0 and first.version == 1
+    assert first.features == {"n": 0} and first.state_changed_at is not None
+    assert first.created_at == first.updated_at == Claim.objects.get(pk=pks[2]).created_at
+    assert insert_values(Claim, columns, []) == []
+
+
+def test_values_left_out_with_a_callable_default_get_a_fresh_one_per_row():
+    article = ArticleFactory()
+    pks = insert_values(Claim, ("article_id", "text"), [(article.pk, "a"), (article.pk, "b")])
+    first, second = (Claim.objects.get(pk=pk) for pk in pks)
+    assert first.features == {} == second.features
+    assert first.state_changed_at <= second.state_changed_at

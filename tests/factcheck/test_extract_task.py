@@ -10,9 +10,9 @@ from django.db import OperationalError, connection
 from editorial.models import Article
 from editorial.services import content_hash
 from factcheck import services
-from factcheck.models import Claim, ClaimState
+from factcheck.models import Claim, ClaimOrigin, ClaimState
 from factcheck.tasks import extract_claims
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,51 @@ def test_first_run_uses_a_bounded_number_of_queries(django_assert_max_num_querie
         services.claims_extract(article_id=article.pk)
 
 
+class StatementLog:
+    """The SQL the service sends (an execute wrapper; savepoints included)."""
+
+    def __init__(self) -> None:
+        self.sql: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.sql.append(sql)
+        return execute(sql, params, many, context)
+
+    def reads_of(self, table: str) -> list[str]:
+        return [s for s in self.sql if s.startswith("SELECT") and f'FROM "{table}"' in s]
+
+
+def test_first_run_does_not_look_for_earlier_claims_and_a_rerun_does():
+    article = make_article()
+    first, rerun = StatementLog(), StatementLog()
+    with connection.execute_wrapper(first):
+        services.claims_extract(article_id=article.pk)
+    with connection.execute_wrapper(rerun):
+        services.claims_extract(article_id=article.pk)
+    assert first.reads_of("factcheck_claim") == []
+    assert len(rerun.reads_of("factcheck_claim")) == 1
+
+
+def test_extracted_claim_on_an_article_never_marked_is_reconciled_not_duplicated():
+    # Written by another path (an import, a script) without marking the article extracted:
+    # the first-run insert meets the unique (article, fingerprint) and the run starts over.
+    article = make_article()
+    sentence = "“We cut taxes for 3 million families,” Prime Minister Jane Doe said on Monday."
+    claim = ClaimFactory(
+        article=article,
+        text=sentence,
+        origin=ClaimOrigin.EXTRACTED,
+        fingerprint=services.sentence_fingerprint(sentence),
+        state=ClaimState.SELECTED,
+    )
+    created = services.claims_extract(article_id=article.pk)
+    assert len(created) == 2 and claim.pk not in created
+    claim.refresh_from_db()
+    assert claim.state == ClaimState.SELECTED and BODY[claim.start : claim.end] == sentence
+    assert Claim.objects.filter(article=article, fingerprint=claim.fingerprint).count() == 1
+    assert_anchored(article)
+
+
 def test_edit_replaces_candidates_and_reanchors_claims_in_the_workflow():
     article = make_article()
     services.claims_extract(article_id=article.pk)
@@ -87,7 +132,7 @@ def test_edit_replaces_candidates_and_reanchors_claims_in_the_workflow():
     edit(article, new_body)
     created = services.claims_extract(article_id=article.pk)
 
-    assert [c.text[:9] for c in created] == ["Breaking:"]
+    assert [c.text[:9] for c in Claim.objects.filter(pk__in=created)] == ["Breaking:"]
     assert not Claim.objects.filter(pk=exports.pk).exists()  # a candidate whose sentence is gone
     doe.refresh_from_db()
     assert doe.state == ClaimState.SELECTED and not doe.text_changed
