@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 
 from editorial.models import Article
 from editorial.services import content_hash
@@ -265,3 +265,17 @@ def test_command_queue_sends_the_task_for_each_article(capsys):
     call_command("extract_claims", "--article", str(article.pk), "--queue")
     assert "queued 1 article(s), failed 0" in capsys.readouterr().out
     assert len(claims_of(article)) == 3  # eager Celery in tests: the queued task ran
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgres_commit_skips_the_disk_flush_only_in_a_transaction_of_its_own():
+    log = StatementLog()
+    with connection.execute_wrapper(log):
+        services.claims_extract(article_id=make_article().pk)
+    assert "SET LOCAL synchronous_commit TO OFF" in log.sql
+    assert len(claims_of(Article.objects.get())) == 3
+    log = StatementLog()
+    with connection.execute_wrapper(log), transaction.atomic():  # the caller's transaction
+        services.claims_extract(article_id=make_article().pk)
+    assert not any("synchronous_commit" in sql for sql in log.sql)
