@@ -16,7 +16,8 @@ and a few foreign words added.
 
 Printed per size: insert (index build) time, database size (whole database, SearchDoc
 table, its GIN and other indexes, the BM25 term table), vector cache load and ANN build
-time, p50/p95 of the production ``search`` call and of its parts (lexical SQL, query
+time, p50/p95 of the production ``search`` call (timed in a pass of its own, as a stream of
+searches runs) and of its parts (a second pass) (lexical SQL, query
 embedding, dense search exact and ANN), and ANN recall@100 against exact search (on the
 bag-of-words query vector), plus how often the query's source item is the dense top 1.
 
@@ -160,12 +161,16 @@ def run_size(n: int, queries: int, seed: int, *, reuse: bool) -> None:
     search("warm up", limit=10)
     timing = {k: [] for k in ("search", "lexical", "embed", "exact", "ann")}
     recall, top1_exact, top1_ann = [], 0, 0
-    for i in range(queries):
-        doc_id, text = list(sources.items())[i % len(sources)]
-        query = corpus.query(rng, text)
-        qvec = corpus.vector(query)
+    queries_of = [(doc_id, corpus.query(rng, text)) for doc_id, text in list(sources.items())]
+    asked = [queries_of[i % len(queries_of)] for i in range(queries)]
+    # The production call first, on its own: the parts below (an exact scan of every
+    # vector among them) would evict the caches a stream of searches keeps warm.
+    for _, query in asked:
         t0 = time.perf_counter()
         search(query, limit=10)
+        timing["search"].append((time.perf_counter() - t0) * 1000)
+    for doc_id, query in asked:
+        qvec = corpus.vector(query)
         t1 = time.perf_counter()
         backends.lexical_search(query, limit=100)
         t2 = time.perf_counter()
@@ -176,7 +181,6 @@ def run_size(n: int, queries: int, seed: int, *, reuse: bool) -> None:
         approx = cache.search(qvec, limit=100)
         t5 = time.perf_counter()
         for key, a, b in (
-            ("search", t0, t1),
             ("lexical", t1, t2),
             ("embed", t2, t3),
             ("exact", t3, t4),
