@@ -17,8 +17,8 @@ and a few foreign words added.
 Printed per size: insert (index build) time, database size (whole database, SearchDoc
 table, its GIN and other indexes, the BM25 term table), vector cache load and ANN build
 time, p50/p95 of the production ``search`` call (timed in a pass of its own, as a stream of
-searches runs) and of its parts (a second pass) (lexical SQL, query
-embedding, dense search exact and ANN), and ANN recall@100 against exact search (on the
+searches runs) and, in a second pass, of its parts (lexical SQL, query embedding, dense
+search exact and ANN), and ANN recall@100 against exact search (on the
 bag-of-words query vector), plus how often the query's source item is the dense top 1.
 
 ``--database NAME`` keeps each size's database (``NAME_<size>``) and reuses it on the
