@@ -196,6 +196,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factcheck.tasks.sweep_unmatched",
         "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
     },
+    "sweep-unembedded-prior-items": {
+        "task": "factcheck.tasks.sweep_unembedded",
+        "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
+    },
     "sweep-unsent-review-mail": {
         "task": "factcheck.tasks.sweep_unsent_mail",
         "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),

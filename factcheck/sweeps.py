@@ -6,7 +6,9 @@ while messages waited, or a whole worker died and its unacknowledged message wai
 visibility timeout. An article whose ``extracted_hash`` differs from its ``content_hash``
 for longer than a task normally takes is such a loss; queuing it again is safe because
 extraction is idempotent. Likewise a claim from extraction or a partner tip whose
-``matched_at`` is still empty lost its ``match_claim`` task.
+``matched_at`` is still empty lost its ``match_claim`` task, and a prior item
+(``SearchDoc``) still without a vector lost its embedding task: it would be found by
+lexical search only, for ever.
 """
 
 import logging
@@ -18,7 +20,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from editorial.models import Article
-from factcheck.models import Claim, ClaimOrigin
+from factcheck.models import Claim, ClaimOrigin, SearchDoc
 
 logger = logging.getLogger(__name__)
 
@@ -107,3 +109,41 @@ def claims_sweep_unmatched(*, older_than: timedelta, limit: int = 1000) -> Sweep
     from factcheck.tasks import match_claim
 
     return _requeue(match_claim, claims_pending_matching(older_than=older_than), limit=limit, what="matching")
+
+
+def searchdocs_pending_embedding(*, older_than: timedelta) -> QuerySet[SearchDoc]:
+    """Prior items whose vector was never computed, last changed before ``older_than`` ago.
+
+    An empty ``embedding_model`` (new or changed text) goes through its index, so the
+    sweep stays cheap at a million items.
+    """
+    cutoff = timezone.now() - older_than
+    return SearchDoc.objects.filter(embedding_model="", updated_at__lte=cutoff).order_by("updated_at", "pk")
+
+
+def searchdocs_sweep_unembedded(*, older_than: timedelta, limit: int = 2000) -> SweepResult:
+    """Queue one embedding task (then one re-matching) for up to ``limit`` such items.
+
+    Nothing to do without the embedding extra: matching is lexical only and says so.
+    Skipped while the matching queue is longer than ``limit``, like the other sweeps.
+    """
+    from config.celery import task_queue
+    from factcheck.matching import embedding
+    from factcheck.tasks import embed_and_rematch
+
+    if not embedding.available():
+        return SweepResult(found=0, queued=0, failed=0)
+    backlog = queue_backlog(task_queue(embed_and_rematch.name))
+    if backlog is not None and backlog > limit:
+        logger.info("Sweep of embeddings skipped: %d messages already wait in the queue", backlog)
+        return SweepResult(found=0, queued=0, failed=0, backlog=backlog)
+    ids = list(searchdocs_pending_embedding(older_than=older_than).values_list("pk", flat=True)[:limit])
+    if not ids:
+        return SweepResult(found=0, queued=0, failed=0, backlog=backlog)
+    try:
+        embed_and_rematch.delay(ids)
+    except BrokerError as exc:
+        logger.warning("Sweep of embeddings stopped, broker unavailable: %s", exc)
+        return SweepResult(found=len(ids), queued=0, failed=len(ids), backlog=backlog)
+    logger.info("Sweep queued embedding of %d prior item(s)", len(ids))
+    return SweepResult(found=len(ids), queued=len(ids), failed=0, backlog=backlog)

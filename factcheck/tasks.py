@@ -93,6 +93,17 @@ def sweep_unmatched(older_than_minutes: int | None = None) -> int:
 
 
 @shared_task
+def sweep_unembedded(older_than_minutes: int | None = None) -> int:
+    """Beat runs this too: compute the vectors of prior items whose embedding task was lost."""
+    from django.conf import settings
+
+    from factcheck.sweeps import searchdocs_sweep_unembedded
+
+    minutes = settings.FACTCHECK_SWEEP_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
+    return searchdocs_sweep_unembedded(older_than=timedelta(minutes=minutes)).queued
+
+
+@shared_task
 def sweep_unsent_mail(older_than_minutes: int | None = None) -> int:
     """Beat runs this too: queue again the review e-mails whose task was lost."""
     from django.conf import settings

@@ -19,6 +19,7 @@ DEFAULT = [
     "send_review_event_email",
     "sweep_unextracted",
     "sweep_unmatched",
+    "sweep_unembedded",
     "sweep_unsent_mail",
     "notify_partners",
     "deliver_webhook_event",

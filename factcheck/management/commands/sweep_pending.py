@@ -1,7 +1,8 @@
 """Re-queue lost work: ``manage.py sweep_pending [--older-than MINUTES] [--limit N]``.
 
 The same sweeps Celery beat runs every few minutes (``CELERY_BEAT_SCHEDULE``): articles
-whose extraction never ran, then claims whose matching never ran. Run it by hand after a
+whose extraction never ran, claims whose matching never ran, then prior items whose
+vector was never computed. Run it by hand after a
 broker outage to catch up at once.
 """
 
@@ -10,11 +11,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from factcheck.sweeps import articles_sweep_unextracted, claims_sweep_unmatched
+from factcheck.sweeps import articles_sweep_unextracted, claims_sweep_unmatched, searchdocs_sweep_unembedded
 
 SWEEPS = (
     ("article(s) pending extraction", articles_sweep_unextracted),
     ("claim(s) pending matching", claims_sweep_unmatched),
+    ("prior item(s) pending embedding", searchdocs_sweep_unembedded),
 )
 
 
