@@ -70,18 +70,14 @@ def _extract(article_id: int, *, first_run_shortcut: bool) -> list[int]:
     with transaction.atomic():
         if outermost:
             _commit_without_waiting_for_disk()
-        article = (
-            Article.objects.select_for_update()
-            .only("id", "body", "content_hash", "extracted_hash", "extracted_at")
-            .get(pk=article_id)
-        )
-        candidates = extract(article.body)
+        body, content_hash, ever_extracted = _article_lock(article_id)
+        candidates = extract(body)
         chosen: dict[str, Candidate] = {}
         for candidate in select_candidates(candidates):
             chosen.setdefault(sentence_fingerprint(candidate.text), candidate)
         keep: set[str] = set()
-        if not (first_run_shortcut and article.extracted_at is None and not article.extracted_hash):
-            keep, stale, changed = _reconcile(article.body, candidates, chosen, article_id)
+        if ever_extracted or not first_run_shortcut:
+            keep, stale, changed = _reconcile(body, candidates, chosen, article_id)
             if stale:
                 Claim.objects.filter(pk__in=stale).delete()
             if changed:
@@ -92,11 +88,50 @@ def _extract(article_id: int, *, first_run_shortcut: bool) -> list[int]:
             _INSERTED_COLUMNS,
             [_row_from(article_id, fp, c, now) for fp, c in chosen.items() if fp not in keep],
         )
-        Article.objects.filter(pk=article.pk).update(
-            extracted_hash=article.content_hash, extracted_at=timezone.now()
-        )
+        _article_mark_extracted(article_id, content_hash)
         _queue_matching(created)
     return created
+
+
+# The two statements on the article are plain SQL: the ORM spent ~0.25 ms an article
+# building them, eight times what the database took to run them (SQLite).
+
+
+def _article_lock(article_id: int) -> tuple[str, str, bool]:
+    """Lock the article's row: (body, content_hash, whether it was ever extracted).
+
+    Raises ``Article.DoesNotExist`` when it is gone.
+    """
+    connection = transaction.get_connection()
+    quote, opts = connection.ops.quote_name, Article._meta
+    body, content_hash, extracted_hash, extracted_at = (
+        quote(opts.get_field(name).column)
+        for name in ("body", "content_hash", "extracted_hash", "extracted_at")
+    )
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {body}, {content_hash}, {extracted_hash}, {extracted_at} FROM {quote(opts.db_table)} "  # noqa: S608 - identifiers from the model
+            f"WHERE {quote(opts.pk.column)} = %s{lock}",
+            [article_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Article.DoesNotExist(f"Article {article_id} does not exist")
+    return row[0], row[1], bool(row[2]) or row[3] is not None
+
+
+def _article_mark_extracted(article_id: int, content_hash: str) -> None:
+    """Record which text was extracted, and when (as ``QuerySet.update`` would write it)."""
+    connection = transaction.get_connection()
+    quote, opts = connection.ops.quote_name, Article._meta
+    when = opts.get_field("extracted_at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(opts.db_table)} SET {quote(opts.get_field('extracted_hash').column)} = %s, "  # noqa: S608
+            f"{quote(when.column)} = %s WHERE {quote(opts.pk.column)} = %s",
+            [content_hash, when.get_db_prep_save(timezone.now(), connection), article_id],
+        )
 
 
 def _commit_without_waiting_for_disk() -> None:
