@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .claimant import ClaimantState, find_claimant
 from .claimtype import PREDICTION, classify, is_opinion
-from .features import all_features, sentence_signals, speaker_features
+from .features import all_features, role_interactions, sentence_signals, speaker_features
 from .scoring import Model, load_model
 from .segment import paragraph_spans, sentence_spans
 from .select import select
@@ -83,6 +83,7 @@ class Analyser:
                 signals["c:system"] = 1.0
             counts = self.speakers.setdefault(speaker, [0, 0])
             signals.update(speaker_features(counts[0], counts[1], self.spoken))
+            signals.update(role_interactions(signals))
             counts[0] += 1
             counts[1] += "f:question" in signals
             self.spoken += 1

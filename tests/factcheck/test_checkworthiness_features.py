@@ -4,7 +4,7 @@ import json
 
 from factcheck.extraction import Analyser, extract, score_turns
 from factcheck.extraction.debates import DebateSentence
-from factcheck.extraction.features import bigrams_of, speaker_features, tokens
+from factcheck.extraction.features import bigrams_of, role_interactions, speaker_features, tokens
 from factcheck.extraction.scoring import hand_model, load_model, model_from_dict
 from factcheck.extraction.training import (
     CT2019_PREFIX,
@@ -58,7 +58,34 @@ def test_speaker_role_needs_evidence_and_a_long_enough_document():
 def test_articles_have_no_speaker_features():
     text = "Senator Smith spoke on Monday. What will happen now? " + STATISTIC
     for cand in extract(text):
-        assert not any(k.startswith("s:") for k in cand.features["signals"])
+        assert not any(k.startswith(("s:", "x:")) for k in cand.features["signals"])
+
+
+def test_signals_are_repeated_under_each_role_flag_of_the_speaker():
+    signals = {
+        "f:number": 1.0,
+        "f:length": 0.4,
+        "c:turn_start": 1.0,
+        "s:main": 1.0,
+        "s:asks": 1.0,
+        "s:share": 0.5,
+    }
+    assert role_interactions(signals) == {
+        "x:main:f:number": 1.0,
+        "x:main:f:length": 0.4,
+        "x:asks:f:number": 1.0,
+        "x:asks:f:length": 0.4,
+    }
+    assert role_interactions({"f:number": 1.0, "s:few": 1.0}) == {}
+
+
+def test_the_moderator_and_the_candidate_get_their_own_role_signals():
+    analyser = Analyser(hand_model())
+    for speaker, text in interview():
+        analyser.features(text, speaker=speaker)
+    host, _ = analyser.features(STATISTIC, speaker="HOST")
+    assert host["x:asks:f:number"] == 1.0
+    assert not any(k.startswith("x:main:") for k in host)
 
 
 def test_the_same_statistic_scores_lower_from_the_moderator_than_from_the_candidate():
