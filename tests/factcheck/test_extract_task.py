@@ -270,11 +270,25 @@ def test_command_queue_sends_the_task_for_each_article(capsys):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_postgres_commit_skips_the_disk_flush_only_in_a_transaction_of_its_own():
+    flush_off = "set_config('synchronous_commit', 'off', true)"
+    seen = []
+
+    def setting_inside(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if flush_off in sql:
+            with context["connection"].cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                seen.append(cursor.fetchone()[0])
+        return result
+
     log = StatementLog()
-    with connection.execute_wrapper(log):
+    with connection.execute_wrapper(log), connection.execute_wrapper(setting_inside):
         services.claims_extract(article_id=make_article().pk)
-    assert "SET LOCAL synchronous_commit TO OFF" in log.sql
+    assert seen == ["off"] and sum(flush_off in sql for sql in log.sql) == 1
     assert len(claims_of(Article.objects.get())) == 3
+    with connection.cursor() as cursor:  # SET LOCAL: gone with the transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
     log = StatementLog()
     with connection.execute_wrapper(log), transaction.atomic():  # the caller's transaction
         services.claims_extract(article_id=make_article().pk)
