@@ -83,35 +83,19 @@ def insert_values(
     fields = [f for f in opts.concrete_fields if not f.primary_key]
     if any(f.db_default is not models.NOT_PROVIDED and f.attname not in given for f in fields):
         raise ValueError(f"{model.__name__}: give every column with a db_default")
-    now = timezone.now()
-    # Per field: where its value comes from (a column of the row, a constant, or a callable).
-    sources = []
+    now, count = timezone.now(), len(rows)
+    data = []  # one list of values per field, as the driver takes them
     for field in fields:
-        if field.attname in given:
-            sources.append((given[field.attname], None, False))
+        index = given.get(field.attname)
+        if index is not None:
+            values = [row[index] for row in rows]
         elif _auto_time(field):
-            sources.append((None, now, False))
+            values = [now] * count
         elif callable(field.default) and field.has_default():
-            sources.append((None, field.default, True))
+            values = [field.default() for _ in range(count)]
         else:
-            sources.append((None, field.get_default(), False))
-    plain = [isinstance(f, _PLAIN) for f in fields]
-    adapted: dict = {}
-
-    def prepared(row: Sequence) -> list:
-        out = []
-        for field, is_plain, (index, constant, call) in zip(fields, plain, sources, strict=True):
-            value = row[index] if index is not None else (constant() if call else constant)
-            if is_plain or value is None:
-                out.append(value)
-            elif isinstance(value, datetime.date):  # one shared timestamp: adapt it once
-                key = (field.attname, value)
-                if key not in adapted:
-                    adapted[key] = field.get_db_prep_save(value, connection)
-                out.append(adapted[key])
-            else:
-                out.append(field.get_db_prep_save(value, connection))
-        return out
+            values = [field.get_default()] * count
+        data.append(values if isinstance(field, _PLAIN) else _adapted(field, values, connection))
 
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
@@ -125,17 +109,33 @@ def insert_values(
         row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     pks: list[int] = []
     with connection.cursor() as cursor:
-        for offset in range(0, len(rows), _BATCH_ROWS):
-            batch = [prepared(row) for row in rows[offset : offset + _BATCH_ROWS]]
+        for offset in range(0, count, _BATCH_ROWS):
+            batch = [values[offset : offset + _BATCH_ROWS] for values in data]
             if connection.vendor == "postgresql":
-                sql, params = row_sql, [list(column) for column in zip(*batch, strict=True)]
+                sql, params = row_sql, batch
             else:
-                sql = "VALUES " + ", ".join([row_sql] * len(batch))
-                params = [value for row in batch for value in row]
+                sql = "VALUES " + ", ".join([row_sql] * len(batch[0]))
+                params = [value for row in zip(*batch, strict=True) for value in row]
             # Identifiers come from the model's metadata, quoted; every value is a parameter.
             cursor.execute(head + sql + tail, params)  # noqa: S608
             pks.extend(pk for (pk,) in cursor.fetchall())
     return pks
+
+
+def _adapted(field: models.Field, values: list, connection) -> list:
+    """Values through the field's ``get_db_prep_save``; ``None`` is NULL as it is, and a
+    date or timestamp repeated (one shared ``now``) is adapted once."""
+    out, seen = [], {}
+    for value in values:
+        if value is None:
+            out.append(None)
+        elif isinstance(value, datetime.date):
+            if value not in seen:
+                seen[value] = field.get_db_prep_save(value, connection)
+            out.append(seen[value])
+        else:
+            out.append(field.get_db_prep_save(value, connection))
+    return out
 
 
 def _auto_time(field: models.Field) -> bool:
