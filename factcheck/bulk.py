@@ -100,15 +100,19 @@ def insert_values(
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
     tail = f" RETURNING {quote(opts.pk.column)}"
+    binary = _binding_cursor(connection)
     if connection.vendor == "postgresql":
         # One array per column, as Django does: a handful of placeholders instead of one per
-        # value keeps psycopg's client-side query parsing out of the profile.
-        arrays = ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in fields)
+        # value keeps psycopg's query parsing out of the profile. Sent in binary (%b) where
+        # psycopg binds on the server: as text every quote in the JSON column was escaped by
+        # a Python regex callback, 1.1 ms of the 1.8 ms this took per article.
+        placeholder = "%b" if binary else "%s"
+        arrays = ", ".join(f"({placeholder})::{f.db_type(connection).split('(')[0]}[]" for f in fields)
         row_sql = f"SELECT * FROM UNNEST({arrays})"  # noqa: S608
     else:
         row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     pks: list[int] = []
-    with connection.cursor() as cursor:
+    with binary or connection.cursor() as cursor:
         for offset in range(0, count, _BATCH_ROWS):
             batch = [values[offset : offset + _BATCH_ROWS] for values in data]
             if connection.vendor == "postgresql":
@@ -136,6 +140,25 @@ def _adapted(field: models.Field, values: list, connection) -> list:
         else:
             out.append(field.get_db_prep_save(value, connection))
     return out
+
+
+def _binding_cursor(connection):
+    """A cursor that binds parameters on the server (PostgreSQL with psycopg 3), else None.
+
+    Django's own cursors bind on the client unless ``OPTIONS["server_side_binding"]``;
+    this one is wrapped as Django wraps its cursors (execute wrappers, error translation,
+    query logging under DEBUG). Prepared statements stay as configured (off by default).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    from django.db.backends.postgresql import base
+
+    factory = getattr(base, "ServerBindingCursor", None)  # psycopg 3 only
+    if factory is None:
+        return None
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(factory(connection.connection))
 
 
 def _auto_time(field: models.Field) -> bool:

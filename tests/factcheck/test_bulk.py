@@ -77,7 +77,15 @@ def test_values_without_instances_write_the_rows_the_model_would_with_its_defaul
     article, other = ArticleFactory(), ArticleFactory()
     columns = ("article_id", "text", "start", "end", "fingerprint", "origin", "features")
     values = [
-        (article.pk, f"Exports rose {n}% — “quoted” ü", n, n + 5, f"fp{n}", ClaimOrigin.EXTRACTED, {"n": n})
+        (
+            article.pk,
+            f'Exports rose {n}% — “quoted” "straight" back\\slash {{braces}} ü',
+            n,
+            n + 5,
+            f"fp{n}",
+            ClaimOrigin.EXTRACTED,
+            {"n": n, 'say "x"': ["a\\b", "{1,2}", "tab\t", None, 1.5]},
+        )
         for n in range(3)
     ]
     pks = insert_values(Claim, columns, values)
@@ -89,7 +97,9 @@ def test_values_without_instances_write_the_rows_the_model_would_with_its_defaul
         assert _stored(mine) == _stored(theirs.pk)
     first = Claim.objects.get(pk=pks[0])
     assert first.state == ClaimState.CANDIDATE and first.checkworthiness == 0.0 and first.version == 1
-    assert first.features == {"n": 0} and first.state_changed_at is not None
+    assert (
+        first.features == values[0][-1] and first.text == values[0][1] and first.state_changed_at is not None
+    )
     assert first.created_at == first.updated_at == Claim.objects.get(pk=pks[2]).created_at
     assert insert_values(Claim, columns, []) == []
 
