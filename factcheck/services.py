@@ -204,21 +204,7 @@ def _fields_from(candidate: Candidate) -> dict:
     }
 
 
-_INSERTED_COLUMNS = (
-    "article_id",
-    "fingerprint",
-    "origin",
-    "state_changed_at",
-    "text",
-    "start",
-    "end",
-    "quote",
-    "claimant",
-    "claim_type",
-    "checkworthiness",
-    "features",
-    "text_changed",
-)
+_INSERTED_COLUMNS = ("article_id", "fingerprint", "origin", "state_changed_at", *_REFRESHED_FIELDS)
 
 
 def _row_from(article_id: int, fingerprint: str, candidate: Candidate, now) -> tuple:
