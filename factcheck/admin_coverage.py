@@ -8,6 +8,7 @@ to the small views below, which only check permissions and call ``factcheck.cove
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -214,3 +215,4 @@ class PriorFactCheckAdmin(admin.ModelAdmin):
     date_hierarchy = "review_date"
     readonly_fields = ["raw", "created_at", "updated_at"]
     show_full_result_count = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

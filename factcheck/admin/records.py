@@ -5,6 +5,7 @@ events are an audit trail: nobody edits or adds them by hand.
 """
 
 from django.contrib import admin
+from django.db import models
 
 from factcheck.models import ReviewEvent, Source, Verdict
 
@@ -13,6 +14,7 @@ class SourceInline(admin.TabularInline):
     model = Source
     extra = 0
     fields = ["url", "title", "publisher", "accessed_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Verdict)
