@@ -53,9 +53,11 @@ def test_whole_worker_killed_then_restarted_loses_no_article(make_redis, make_wo
     first = make_worker(redis.url, CELERY_VISIBILITY_TIMEOUT="5")
     publish(extract_claims, ids, redis.url)
     assert wait_for(lambda: extracted_count(ids) >= 100, timeout=60), first.log()[-3000:]
+    held = redis_client.Redis(port=redis.port).hlen
+    wait_for(lambda: held("unacked") >= 1, timeout=10, interval=0.002)  # mid-task, not between two
     first.kill()
     done_at_kill = extracted_count(ids)
-    unacked = int(redis.cli("hlen", "unacked").stdout.strip() or 0)
+    unacked = held("unacked")
     # kombu scans for expired unacknowledged messages when a worker starts and then only
     # every ~100 s: restart once they are past the visibility timeout, as an operator would.
     time.sleep(6)
