@@ -31,38 +31,20 @@ def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def select(candidates: list[Candidate], *, threshold: float, limit: int) -> list[Candidate]:
-    """The best ``limit`` candidates scoring at least ``threshold``, near-duplicates merged.
-
-    Each candidate merges into the first kept one it nearly duplicates; the test is
-    ``near_duplicate`` inlined (with the sizes kept alongside), as this loop runs a few
-    hundred times an article.
-    """
+    """The best ``limit`` candidates scoring at least ``threshold``, near-duplicates merged
+    into the first kept one they nearly duplicate. Only the eligible ones are sorted."""
     eligible = [c for c in candidates if c.checkworthiness >= threshold]
     eligible.sort(key=lambda c: (-c.checkworthiness, c.start))
     chosen: list[Candidate] = []
-    kept: list[tuple[frozenset[str], int]] = []
+    kept_words: list[frozenset[str]] = []
     for cand in eligible:
         if len(chosen) >= limit:
             break
         words = _words(cand.text)
-        size = len(words)
-        dup = None
-        for i, (other, other_size) in enumerate(kept):
-            if not size or not other_size:
-                if size == other_size:  # both empty
-                    dup = i
-                    break
-                continue
-            small, large = (size, other_size) if size < other_size else (other_size, size)
-            if small < DUPLICATE_JACCARD * large:  # Jaccard <= small/large: cannot be a duplicate
-                continue
-            common = len(words & other)
-            if common / (size + other_size - common) >= DUPLICATE_JACCARD:
-                dup = i
-                break
+        dup = next((i for i, w in enumerate(kept_words) if near_duplicate(words, w)), None)
         if dup is not None:
             chosen[dup].features.setdefault("merged", []).append([cand.start, cand.end])
             continue
         chosen.append(cand)
-        kept.append((words, size))
+        kept_words.append(words)
     return chosen
