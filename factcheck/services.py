@@ -190,30 +190,9 @@ def _queue_matching(claim_ids: list[int]) -> None:
         tasks.enqueue_on_commit(task, claim_id)
 
 
-def _fields_from(candidate: Candidate) -> dict:
-    return {
-        "text": candidate.text,
-        "start": candidate.start,
-        "end": candidate.end,
-        "quote": candidate.quote,
-        "claimant": candidate.claimant[:300],
-        "claim_type": candidate.claim_type,
-        "checkworthiness": max(0.0, min(1.0, candidate.checkworthiness)),
-        "features": candidate.features,
-        "text_changed": False,
-    }
-
-
-_INSERTED_COLUMNS = ("article_id", "fingerprint", "origin", "state_changed_at", *_REFRESHED_FIELDS)
-
-
-def _row_from(article_id: int, fingerprint: str, candidate: Candidate, now) -> tuple:
-    """A new claim's values for ``_INSERTED_COLUMNS`` (the same as ``_fields_from``)."""
+def _refreshed_values(candidate: Candidate) -> tuple:
+    """The candidate's values for ``_REFRESHED_FIELDS``, in that order."""
     return (
-        article_id,
-        fingerprint,
-        ClaimOrigin.EXTRACTED,
-        now,
         candidate.text,
         candidate.start,
         candidate.end,
@@ -224,3 +203,15 @@ def _row_from(article_id: int, fingerprint: str, candidate: Candidate, now) -> t
         candidate.features,
         False,
     )
+
+
+def _fields_from(candidate: Candidate) -> dict:
+    return dict(zip(_REFRESHED_FIELDS, _refreshed_values(candidate), strict=True))
+
+
+_INSERTED_COLUMNS = ("article_id", "fingerprint", "origin", "state_changed_at", *_REFRESHED_FIELDS)
+
+
+def _row_from(article_id: int, fingerprint: str, candidate: Candidate, now) -> tuple:
+    """A new claim's values for ``_INSERTED_COLUMNS``."""
+    return (article_id, fingerprint, ClaimOrigin.EXTRACTED, now, *_refreshed_values(candidate))
