@@ -71,7 +71,9 @@ def articles_sweep_unextracted(*, older_than: timedelta, limit: int = 1000) -> S
     return _requeue(extract_claims, pending, limit=limit, what="extraction")
 
 
-def _requeue(task, pending: QuerySet, *, limit: int, what: str) -> SweepResult:
+def _requeue(task, pending: QuerySet, *, limit: int, what: str, one_task: bool = False) -> SweepResult:
+    """Queue ``task`` for up to ``limit`` of ``pending``: a message per item, or with
+    ``one_task`` one message carrying all their ids."""
     from config.celery import task_queue
 
     backlog = queue_backlog(task_queue(task.name))  # matching has its own queue
@@ -79,16 +81,18 @@ def _requeue(task, pending: QuerySet, *, limit: int, what: str) -> SweepResult:
         logger.info("Sweep of %s skipped: %d messages already wait in the queue", what, backlog)
         return SweepResult(found=0, queued=0, failed=0, backlog=backlog)
     ids = list(pending.values_list("pk", flat=True)[:limit])
+    # (the task's argument, how many items it covers)
+    messages = [(pk, 1) for pk in ids] if not one_task else [(ids, len(ids))] if ids else []
     queued = 0
-    for pk in ids:
+    for argument, items in messages:
         try:
-            task.delay(pk)
+            task.delay(argument)
         except BrokerError as exc:
             logger.warning(
                 "Sweep of %s stopped, broker unavailable after %d of %d: %s", what, queued, len(ids), exc
             )
             return SweepResult(found=len(ids), queued=queued, failed=len(ids) - queued, backlog=backlog)
-        queued += 1
+        queued += items
     if ids:
         logger.info("Sweep re-queued %s of %d item(s)", what, queued)
     return SweepResult(found=len(ids), queued=queued, failed=0, backlog=backlog)
@@ -125,25 +129,11 @@ def searchdocs_sweep_unembedded(*, older_than: timedelta, limit: int = 2000) -> 
     """Queue one embedding task (then one re-matching) for up to ``limit`` such items.
 
     Nothing to do without the embedding extra: matching is lexical only and says so.
-    Skipped while the matching queue is longer than ``limit``, like the other sweeps.
     """
-    from config.celery import task_queue
     from factcheck.matching import embedding
     from factcheck.tasks import embed_and_rematch
 
     if not embedding.available():
         return SweepResult(found=0, queued=0, failed=0)
-    backlog = queue_backlog(task_queue(embed_and_rematch.name))
-    if backlog is not None and backlog > limit:
-        logger.info("Sweep of embeddings skipped: %d messages already wait in the queue", backlog)
-        return SweepResult(found=0, queued=0, failed=0, backlog=backlog)
-    ids = list(searchdocs_pending_embedding(older_than=older_than).values_list("pk", flat=True)[:limit])
-    if not ids:
-        return SweepResult(found=0, queued=0, failed=0, backlog=backlog)
-    try:
-        embed_and_rematch.delay(ids)
-    except BrokerError as exc:
-        logger.warning("Sweep of embeddings stopped, broker unavailable: %s", exc)
-        return SweepResult(found=len(ids), queued=0, failed=len(ids), backlog=backlog)
-    logger.info("Sweep queued embedding of %d prior item(s)", len(ids))
-    return SweepResult(found=len(ids), queued=len(ids), failed=0, backlog=backlog)
+    pending = searchdocs_pending_embedding(older_than=older_than)
+    return _requeue(embed_and_rematch, pending, limit=limit, what="embedding", one_task=True)
