@@ -73,45 +73,42 @@ def send_review_event_email(self, event_id: int, recipient_ids: list[int]) -> in
 @shared_task
 def sweep_unextracted(older_than_minutes: int | None = None) -> int:
     """Beat runs this every few minutes (``CELERY_BEAT_SCHEDULE``): re-queue lost extractions."""
-    from django.conf import settings
-
     from factcheck.sweeps import articles_sweep_unextracted
 
-    minutes = settings.FACTCHECK_SWEEP_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
-    return articles_sweep_unextracted(older_than=timedelta(minutes=minutes)).queued
+    return articles_sweep_unextracted(older_than=_sweep_age(older_than_minutes)).queued
 
 
 @shared_task
 def sweep_unmatched(older_than_minutes: int | None = None) -> int:
     """Beat runs this after ``sweep_unextracted``: re-queue lost matching of claims."""
-    from django.conf import settings
-
     from factcheck.sweeps import claims_sweep_unmatched
 
-    minutes = settings.FACTCHECK_SWEEP_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
-    return claims_sweep_unmatched(older_than=timedelta(minutes=minutes)).queued
+    return claims_sweep_unmatched(older_than=_sweep_age(older_than_minutes)).queued
 
 
 @shared_task
 def sweep_unembedded(older_than_minutes: int | None = None) -> int:
     """Beat runs this too: compute the vectors of prior items whose embedding task was lost."""
-    from django.conf import settings
-
     from factcheck.sweeps import searchdocs_sweep_unembedded
 
-    minutes = settings.FACTCHECK_SWEEP_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
-    return searchdocs_sweep_unembedded(older_than=timedelta(minutes=minutes)).queued
+    return searchdocs_sweep_unembedded(older_than=_sweep_age(older_than_minutes)).queued
 
 
 @shared_task
 def sweep_unsent_mail(older_than_minutes: int | None = None) -> int:
     """Beat runs this too: queue again the review e-mails whose task was lost."""
-    from django.conf import settings
-
     from factcheck.notifications import review_events_renotify
 
-    minutes = settings.FACTCHECK_SWEEP_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
-    return review_events_renotify(older_than=timedelta(minutes=minutes))
+    return review_events_renotify(older_than=_sweep_age(older_than_minutes))
+
+
+def _sweep_age(older_than_minutes: int | None) -> timedelta:
+    """How old pending work must be before a sweep re-queues it (default: the setting)."""
+    from django.conf import settings
+
+    if older_than_minutes is None:
+        older_than_minutes = settings.FACTCHECK_SWEEP_AFTER_MINUTES
+    return timedelta(minutes=older_than_minutes)
 
 
 # --- prior coverage (factcheck.coverage / factcheck.matching) ------------------------------
