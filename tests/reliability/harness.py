@@ -78,6 +78,14 @@ class Redis:
     def queue_length(self, queue: str = "celery") -> int:
         return int(self.cli("llen", queue).stdout.strip() or 0)
 
+    def unacked(self) -> int:
+        """Messages delivered to a worker and not yet acknowledged (kombu's ``unacked``
+        hash); a client, not redis-cli, so it can be polled every few milliseconds."""
+        import redis
+
+        with redis.Redis(port=self.port) as client:
+            return client.hlen("unacked")
+
     def kill(self) -> None:
         """SIGKILL: a crash, nothing flushed beyond what fsync already wrote."""
         if self.pid:

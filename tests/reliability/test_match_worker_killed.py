@@ -58,7 +58,7 @@ def test_whole_worker_killed_mid_match_then_restarted_loses_no_claim(make_redis,
     assert wait_for(lambda: matched(claim_ids) >= 20, timeout=90), first.log()[-3000:]
     first.kill()
     done_at_kill = matched(claim_ids)
-    unacked = int(redis.cli("hlen", "unacked").stdout.strip() or 0)
+    unacked = redis.unacked()
     # kombu restores expired unacknowledged messages when a worker starts, then every ~100 s:
     # restart once they are past the visibility timeout, as an operator would.
     time.sleep(6)
@@ -72,7 +72,7 @@ def test_whole_worker_killed_mid_match_then_restarted_loses_no_claim(make_redis,
         state = (
             matched(claim_ids),
             redis.queue_length("matching"),
-            redis.cli("hlen", "unacked").stdout.strip(),
+            redis.unacked(),
         )
         swept = manage("sweep_pending", "--older-than", "0", broker_url=redis.url).stdout
         print(f"after redelivery (matched, queued, unacked) = {state}; sweep: {swept}")

@@ -74,7 +74,7 @@ def test_redis_crash_under_a_working_worker_loses_nothing_with_aof(make_redis, m
 
 
 def nothing_queued_or_unacked(redis) -> bool:
-    return redis.queue_length() == 0 and int(redis.cli("hlen", "unacked").stdout.strip() or 0) == 0
+    return redis.queue_length() == 0 and redis.unacked() == 0
 
 
 def test_queue_lost_by_a_restart_without_persistence_is_requeued_by_the_sweep(make_redis, make_worker):

@@ -12,7 +12,6 @@ import signal
 import time
 
 import pytest
-import redis as redis_client
 
 from factcheck.tasks import extract_claims
 from tests.reliability.batch import articles_pending, extracted_count, lost_or_wrong
@@ -53,11 +52,10 @@ def test_whole_worker_killed_then_restarted_loses_no_article(make_redis, make_wo
     first = make_worker(redis.url, CELERY_VISIBILITY_TIMEOUT="5")
     publish(extract_claims, ids, redis.url)
     assert wait_for(lambda: extracted_count(ids) >= 100, timeout=60), first.log()[-3000:]
-    held = redis_client.Redis(port=redis.port).hlen
-    wait_for(lambda: held("unacked") >= 1, timeout=10, interval=0.002)  # mid-task, not between two
+    wait_for(lambda: redis.unacked() >= 1, timeout=10, interval=0.002)  # mid-task, not between two
     first.kill()
     done_at_kill = extracted_count(ids)
-    unacked = held("unacked")
+    unacked = redis.unacked()
     # kombu scans for expired unacknowledged messages when a worker starts and then only
     # every ~100 s: restart once they are past the visibility timeout, as an operator would.
     time.sleep(6)
@@ -69,7 +67,7 @@ def test_whole_worker_killed_then_restarted_loses_no_article(make_redis, make_wo
     if not redelivered:
         # The Redis transport pops a message (BRPOP) before it records it as unacknowledged:
         # a worker killed in that instant takes the message with it. The sweep is the net.
-        state = (extracted_count(ids), redis.queue_length(), redis.cli("hlen", "unacked").stdout.strip())
+        state = (extracted_count(ids), redis.queue_length(), redis.unacked())
         swept = manage("sweep_pending", "--older-than", "0", broker_url=redis.url).stdout
         print(f"after redelivery (extracted, queued, unacked) = {state}; sweep: {swept}")
         assert wait_for(lambda: extracted_count(ids) == BATCH, timeout=60), second.log()[-3000:]
@@ -87,7 +85,6 @@ def test_unacked_messages_of_a_killed_worker_are_recovered_by_the_sweep(make_red
     redis = make_redis(aof=False)
     ids = articles_pending(SWEEP_BATCH)
     publish(extract_claims, ids, redis.url)
-    unacked = redis_client.Redis(port=redis.port).hlen
     stranded = 0
     # An extraction takes milliseconds: the worker may be between two messages when it
     # dies and strand none. Kill it just after it was seen holding one; try again if the
@@ -95,9 +92,9 @@ def test_unacked_messages_of_a_killed_worker_are_recovered_by_the_sweep(make_red
     for _ in range(3):
         first = make_worker(redis.url)
         assert wait_for(lambda: extracted_count(ids) >= 20, timeout=60), first.log()[-3000:]
-        wait_for(lambda: unacked("unacked") >= 1, timeout=10, interval=0.002)
+        wait_for(lambda: redis.unacked() >= 1, timeout=10, interval=0.002)
         first.kill()
-        stranded = unacked("unacked")
+        stranded = redis.unacked()
         if stranded >= 1 or extracted_count(ids) > SWEEP_BATCH - 20:
             break
     swept = manage("sweep_pending", "--older-than", "0", broker_url=redis.url)
@@ -105,6 +102,6 @@ def test_unacked_messages_of_a_killed_worker_are_recovered_by_the_sweep(make_red
 
     second = make_worker(redis.url)
     assert wait_for(lambda: extracted_count(ids) == SWEEP_BATCH, timeout=90), second.log()[-3000:]
-    still_unacked = int(redis.cli("hlen", "unacked").stdout.strip() or 0)
+    still_unacked = redis.unacked()
     assert stranded >= 1 and still_unacked >= stranded, (stranded, still_unacked, swept.stdout)
     assert lost_or_wrong(ids) == []
