@@ -76,6 +76,10 @@ class Model:
         object.__setattr__(self, "word_weights", words)
         object.__setattr__(self, "word_keys", frozenset(words))
         object.__setattr__(self, "pair_weights", pairs)
+        # Word meanings ("m:"): a scalar per word, averaged over the sentence's tokens.
+        object.__setattr__(
+            self, "mean_weights", {k[2:]: v for k, v in self.weights.items() if k.startswith("m:")}
+        )
 
     def logit(self, features: dict[str, float]) -> float:
         w = self.weights
@@ -92,7 +96,26 @@ class Model:
         z += sum(ww[t] for t in words & self.word_keys)
         if self.pair_weights:
             z += self._pairs(low_toks)
+        if self.mean_weights:
+            z += self.meaning(low_toks)
         return _sigmoid(z)
+
+    def meaning(self, low_toks: Sequence[str]) -> float:
+        """Mean ``m:`` weight over the tokens that have one (0 when none has).
+
+        The ``m:`` weights are a logistic regression on the sentence's mean static word
+        vector, folded into one scalar per word (``w . mean(v) == mean(w . v)``): words
+        never seen in training still count through what they mean, at the cost of a dict
+        lookup per token (see ``training.semantic_weights``).
+        """
+        get = self.mean_weights.get
+        total, n = 0.0, 0
+        for tok in low_toks:
+            weight = get(tok)
+            if weight is not None:
+                total += weight
+                n += 1
+        return total / n if n else 0.0
 
     def _pairs(self, low_toks: Sequence[str]) -> float:
         """Sum of the weights of the distinct adjacent pairs (a feature counts once, as in training).

