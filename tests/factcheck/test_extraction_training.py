@@ -92,3 +92,20 @@ def test_cv_prints_the_cross_validated_map_and_writes_nothing(tmp_path):
     )
     assert "CV MAP 1.0000 (5-fold by debate event" in stdout.getvalue()
     assert not out.exists()
+
+
+def test_training_without_the_embedding_extra_says_what_to_install(tmp_path, monkeypatch):
+    from factcheck.matching import embedding
+
+    write_data(tmp_path, debates=1)
+    monkeypatch.setattr(embedding, "available", lambda: False)
+    with pytest.raises(CommandError, match="requirements-embeddings.txt"):
+        call_command(
+            "train_checkworthiness",
+            "--data-dir",
+            str(tmp_path),
+            "--no-ct2019",
+            "--out",
+            str(tmp_path / "m.json"),
+        )
+    assert not (tmp_path / "m.json").exists()
