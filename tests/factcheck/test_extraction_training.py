@@ -36,6 +36,13 @@ def write_data(root, debates=6):
                 fh.write(json.dumps(row) + "\n")
 
 
+def train_on(root):
+    """Train on ``root``'s made-up folder only (no 2019 debates) into ``root/m.json``."""
+    call_command(
+        "train_checkworthiness", "--data-dir", str(root), "--no-ct2019", "--out", str(root / "m.json")
+    )
+
+
 def test_training_writes_a_json_model_that_ranks_statistics_first(tmp_path):
     write_data(tmp_path)
     out = tmp_path / "model.json"
@@ -59,14 +66,7 @@ def test_training_reports_a_malformed_row_with_its_line(tmp_path):
     with open(tmp_path / "ct2020_task5_debates" / "train" / "sentences.jsonl", "a") as fh:
         fh.write('{"id": "x"}\n')
     with pytest.raises(CommandError, match=r"sentences.jsonl:\d+: not a sentence row"):
-        call_command(
-            "train_checkworthiness",
-            "--data-dir",
-            str(tmp_path),
-            "--no-ct2019",
-            "--out",
-            str(tmp_path / "m.json"),
-        )
+        train_on(tmp_path)
 
 
 def test_a_broken_artifact_falls_back_to_hand_set_weights(tmp_path):
@@ -100,12 +100,5 @@ def test_training_without_the_embedding_extra_says_what_to_install(tmp_path, mon
     write_data(tmp_path, debates=1)
     monkeypatch.setattr(embedding, "available", lambda: False)
     with pytest.raises(CommandError, match="requirements-embeddings.txt"):
-        call_command(
-            "train_checkworthiness",
-            "--data-dir",
-            str(tmp_path),
-            "--no-ct2019",
-            "--out",
-            str(tmp_path / "m.json"),
-        )
+        train_on(tmp_path)
     assert not (tmp_path / "m.json").exists()
