@@ -190,7 +190,14 @@ class ClaimAdmin(admin.ModelAdmin):
                 "Details",
                 {
                     "classes": ["collapse"],
-                    "fields": ["origin", "checkworthiness", "created_by", "created_at", "updated_at"],
+                    "fields": [
+                        "origin",
+                        "checkworthiness",
+                        "score_reasons",
+                        "created_by",
+                        "created_at",
+                        "updated_at",
+                    ],
                 },
             ),
         ]
@@ -198,11 +205,23 @@ class ClaimAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["text_readonly", "origin", "checkworthiness", "created_by", "created_at", "updated_at"]
+        return [
+            "text_readonly",
+            "origin",
+            "checkworthiness",
+            "score_reasons",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
 
     @admin.display(description="Claim")
     def text_readonly(self, claim):
         return claim.text
+
+    @admin.display(description="Why this score")
+    def score_reasons(self, claim):
+        return display.score_reasons(claim.features) or "-"
 
     def save_model(self, request, obj, form, change):
         if not change:

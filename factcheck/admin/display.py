@@ -7,7 +7,7 @@ rendered as HTML, whatever they contain.
 
 from dataclasses import dataclass
 
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from factcheck import ratings
@@ -111,3 +111,97 @@ def rating_label(key: str | None) -> SafeString:
     if rating is None:
         return format_html('<span class="desk-muted">{}</span>', "—")
     return format_html('<span class="desk-rating" style="color:{}">{}</span>', rating.colour, rating.label)
+
+
+# How the explanation names the extractor's features (see factcheck/extraction/features.py).
+ROLE_NAMES = {
+    "main": "the main speaker",
+    "asks": "a questioner",
+    "asks_some": "a speaker who asks some questions",
+    "minor": "a minor speaker",
+}
+FEATURE_NAMES = {
+    "words": "its words and word pairs",
+    "meaning": "what its words are about",
+    "c:turn_start": "starts a paragraph or turn",
+    "f:number": "a number",
+    "f:numbers": "several numbers",
+    "f:number_word": "a number in words",
+    "f:past_number": "a number in the past tense",
+    "f:percent": "a percentage",
+    "f:year": "a year",
+    "f:date": "a date",
+    "f:money": "money",
+    "f:entities": "named people, places or bodies",
+    "f:past": "past tense",
+    "f:present": "present tense",
+    "f:future": "future tense",
+    "f:topic": "a policy topic",
+    "f:reporting": "a reporting verb (said, confirmed, ...)",
+    "f:quote": "a quotation",
+    "f:hedge": "hedging (may, might, ...)",
+    "f:opinion": "opinion words",
+    "f:promise": "a promise",
+    "f:cause": "cause and effect",
+    "f:law": "laws and rules",
+    "f:question": "a question",
+    "f:civility": "courtesies (thank you, ...)",
+    "f:interjection_start": "starts with an interjection",
+    "f:len_le4": "4 words or fewer",
+    "f:len_5_9": "5 to 9 words",
+    "f:len_10_19": "10 to 19 words",
+    "f:len_20_39": "20 to 39 words",
+    "f:len_ge40": "40 words or more",
+}
+
+
+def feature_name(name: str) -> str:
+    """A reader's name for a feature key: ``x:main:f:number`` -> "number, from the main speaker"."""
+    if name in FEATURE_NAMES:
+        return FEATURE_NAMES[name]
+    if name.startswith("x:") and name.count(":") >= 3:
+        _x, role, rest = name.split(":", 2)
+        return f"{feature_name(rest)}, from {ROLE_NAMES.get(role, role)}"
+    prefix, _, rest = name.partition(":")
+    words = rest.replace("_", " ") if rest else name
+    if prefix == "c" and rest.startswith("prev_"):
+        return "after a sentence with: " + rest[5:].replace("_", " ")
+    if prefix == "s":
+        return "speaker: " + words
+    return words
+
+
+def score_reasons(features: object) -> SafeString:
+    """Why the extractor scored a claim as it did: its largest contributions, escaped.
+
+    ``features`` is the claim's stored JSON; anything not shaped as the extractor writes
+    it (a hand-entered claim has none) gives an empty string, never an error.
+    """
+    if not isinstance(features, dict):
+        return mark_safe("")
+    top = features.get("top")
+    rows = []
+    for entry in top if isinstance(top, list) else []:
+        if (
+            isinstance(entry, list | tuple)
+            and len(entry) == 2
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], int | float)
+            and not isinstance(entry[1], bool)
+        ):
+            name, value = entry
+            verb = "raises" if value > 0 else "lowers"
+            rows.append((feature_name(name), verb, verb, f"{value:+.2f}"))
+    if not rows:
+        return mark_safe("")
+    notes = []
+    factor = features.get("factor")
+    if isinstance(factor, int | float) and 0 < factor < 1:
+        notes.append((f"score x{factor:.2f}: predictions and opinions rank lower",))
+    if features.get("model") == "hand-set":
+        notes.append(("scored by hand-set weights (no trained model was loaded)",))
+    return format_html(
+        '<ul class="desk-why">{}{}</ul>',
+        format_html_join("", "<li>{} <span class='desk-why-{}'>{} ({})</span></li>", rows),
+        format_html_join("", "<li>{}</li>", notes),
+    )

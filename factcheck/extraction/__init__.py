@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .claimant import ClaimantState, find_claimant
 from .claimtype import PREDICTION, classify, is_opinion
-from .features import all_features, role_interactions, sentence_signals, speaker_features
+from .features import TOKEN_RE, all_features, role_interactions, sentence_signals, speaker_features, words_of
 from .scoring import Model, load_model
 from .segment import paragraph_spans, sentence_spans
 from .select import select
@@ -122,13 +122,19 @@ class Analyser:
 
 
 def explain(candidate: Candidate, model: Model | None = None) -> Candidate:
-    """Add the signals' largest contributions to the score (``features["top"]``).
+    """Add the largest contributions to the score (``features["top"]``): signals by
+    name, and ``words`` (words and word pairs) and ``meaning`` (what the words mean) as one
+    entry each.
 
     Done only for the candidates that become claims: editors see why, and the other
     sentences of an article do not pay for it.
     """
     model = model or load_model()
     contrib = model.contributions(candidate.features.get("signals", {}))
+    # The words, their pairs and what they mean weigh too: one entry each, not one per word.
+    low_toks = TOKEN_RE.findall(candidate.text.lower())
+    contrib["words"] = round(model.wording(words_of(set(low_toks)), low_toks), 3)
+    contrib["meaning"] = round(model.meaning(low_toks), 3)
     top = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))[:6]
     candidate.features["top"] = [[k, v] for k, v in top if v]
     return candidate

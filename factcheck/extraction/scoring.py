@@ -91,14 +91,20 @@ class Model:
     def score(self, signals: dict[str, float], words: set[str], low_toks: Sequence[str] = ()) -> float:
         """Same as ``probability`` of signals plus ``w:`` words and the ``b:`` pairs of
         adjacent ``low_toks`` (lower-cased tokens in order), without building that dict."""
-        w, ww = self.weights, self.word_weights
+        w = self.weights
         z = self.bias + sum(w.get(k, 0.0) * v for k, v in signals.items())
-        z += sum(ww[t] for t in words & self.word_keys)
-        if self.pair_weights:
-            z += self._pairs(low_toks)
+        z += self.wording(words, low_toks)
         if self.mean_weights:
             z += self.meaning(low_toks)
         return _sigmoid(z)
+
+    def wording(self, words: set[str], low_toks: Sequence[str]) -> float:
+        """The ``w:`` words' and ``b:`` word pairs' share of the logit."""
+        ww = self.word_weights
+        z = sum(ww[t] for t in words & self.word_keys)
+        if self.pair_weights:
+            z += self._pairs(low_toks)
+        return z
 
     def meaning(self, low_toks: Sequence[str]) -> float:
         """Mean ``m:`` weight over the tokens that have one (0 when none has).

@@ -346,3 +346,27 @@ def test_claim_page_queries_do_not_grow_with_history(
         response = client.get(page_url(claim))
     assert response.status_code == 200 and len(response.context["desk_events"]) == size + 3
     print(f"claim page, {size} events and matches: {len(captured.captured_queries)} queries")
+
+
+def test_page_says_why_the_extractor_scored_the_claim(client, editor):
+    from factcheck.services import claims_extract
+
+    article = ArticleFactory(
+        body="Unemployment fell to 3.5% in 2023, the lowest since 1969, the minister said."
+    )
+    claims_extract(article_id=article.pk)
+    claim = Claim.objects.get(article=article)
+    client.force_login(editor)
+    html = client.get(page_url(claim)).content.decode()
+    assert "Why this score" in html and '<ul class="desk-why">' in html
+    assert "number" in html and "raises (+" in html
+
+
+def test_why_this_score_is_escaped_and_tolerates_odd_stored_features(client, editor, claim):
+    claim.features = {"top": [["f:<script>x</script>", 0.5], ["bad"], [1, 2], ["words", True]], "factor": 0.8}
+    claim.save(update_fields=["features"])
+    client.force_login(editor)
+    html = client.get(page_url(claim)).content.decode()
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>x</script>" not in html
+    assert html.count("<li>") >= 1 and "x0.80: predictions and opinions rank lower" in html
+    assert "raises (+0.50)" in html and "True" not in html.split('class="desk-why"')[1].split("</ul>")[0]

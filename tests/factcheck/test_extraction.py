@@ -1,6 +1,7 @@
 """Claimants, claim types, scores, selection and the seed article, on the pure extractor."""
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,28 @@ def test_features_explain_the_score():
     explain(cand)
     assert cand.features["model"] == "trained"
     assert any(name == "f:number" for name, _ in cand.features["top"])
+
+
+def test_the_explanation_shows_the_words_and_their_meaning_as_one_entry_each():
+    from factcheck.extraction.scoring import model_from_dict
+
+    weights = {
+        "f:number": 1.0,
+        "w:unemployment": 0.5,
+        "b:fell to": 0.25,
+        "m:unemployment": 0.9,
+        "m:fell": 0.3,
+    }
+    model = model_from_dict({"bias": -1.0, "weights": weights}, source="test")
+    (cand,) = extract("Unemployment fell to 3.5% in 2023.", model=model)
+    top = dict(explain(cand, model).features["top"])
+    assert top["f:number"] == 1.0
+    assert top["words"] == 0.75  # the word and the pair
+    assert top["meaning"] == 0.6  # (0.9 + 0.3) / 2: tokens without a weight do not count
+    # Together they are the logit the score came from (no claim-type factor here).
+    assert cand.features["factor"] == 1.0
+    logit = model.bias + sum(model.contributions(cand.features["signals"]).values()) + 0.75 + 0.6
+    assert abs(cand.checkworthiness - 1 / (1 + math.exp(-logit))) < 1e-4
 
 
 def test_near_duplicates_are_merged_and_limit_and_threshold_hold():
