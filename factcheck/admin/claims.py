@@ -32,6 +32,8 @@ from factcheck.claim_edits import StaleClaimEdit, claim_update
 from factcheck.models import Claim, CoverageMatch, MatchStatus, Verdict
 
 EDITABLE_ON_CHANGE = ["claimant", "claim_type", "quote", "priority", "due_date"]
+# The read-only "Details" of an existing claim's page.
+DETAILS = ["origin", "checkworthiness", "score_reasons", "created_by", "created_at", "updated_at"]
 
 
 class ClaimForm(forms.ModelForm):
@@ -190,14 +192,7 @@ class ClaimAdmin(admin.ModelAdmin):
                 "Details",
                 {
                     "classes": ["collapse"],
-                    "fields": [
-                        "origin",
-                        "checkworthiness",
-                        "score_reasons",
-                        "created_by",
-                        "created_at",
-                        "updated_at",
-                    ],
+                    "fields": DETAILS,
                 },
             ),
         ]
@@ -205,15 +200,7 @@ class ClaimAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [
-            "text_readonly",
-            "origin",
-            "checkworthiness",
-            "score_reasons",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ]
+        return ["text_readonly", *DETAILS]
 
     @admin.display(description="Claim")
     def text_readonly(self, claim):
