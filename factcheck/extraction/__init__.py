@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 
 from .claimant import ClaimantState, find_claimant
 from .claimtype import PREDICTION, classify, is_opinion
-from .features import TOKEN_RE, all_features, role_interactions, sentence_signals, speaker_features, words_of
+from .features import (
+    all_features,
+    lower_tokens,
+    role_interactions,
+    sentence_signals,
+    speaker_features,
+    words_of,
+)
 from .scoring import Model, load_model
 from .segment import paragraph_spans, sentence_spans
 from .select import select
@@ -132,7 +139,7 @@ def explain(candidate: Candidate, model: Model | None = None) -> Candidate:
     model = model or load_model()
     contrib = model.contributions(candidate.features.get("signals", {}))
     # The words, their pairs and what they mean weigh too: one entry each, not one per word.
-    low_toks = TOKEN_RE.findall(candidate.text.lower())
+    low_toks = lower_tokens(candidate.text)
     contrib["words"] = round(model.wording(words_of(set(low_toks)), low_toks), 3)
     contrib["meaning"] = round(model.meaning(low_toks), 3)
     top = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))[:6]

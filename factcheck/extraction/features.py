@@ -104,6 +104,12 @@ def tokens(text: str) -> list[str]:
     return TOKEN_RE.findall(text)
 
 
+def lower_tokens(text: str) -> list[str]:
+    """The lower-cased tokens in order: what ``w:``/``b:``/``m:`` weights are keyed on, the
+    same at training, scoring and explanation time."""
+    return TOKEN_RE.findall(text.lower())
+
+
 def _length_feature(n: int) -> str:
     for limit, name in LENGTH_BUCKETS:
         if n <= limit:
@@ -278,7 +284,7 @@ def sentence_signals(
     """Run-time features: (``f:``/``c:`` signals, words for the model, the lower-cased
     tokens in order (for word pairs), the set of them)."""
     toks = tokens(text)
-    low_toks = TOKEN_RE.findall(text.lower())
+    low_toks = lower_tokens(text)
     low = set(low_toks)
     signals = signal_features(text, toks, low)
     signals.update(context_features(signals, previous, turn_start=turn_start))

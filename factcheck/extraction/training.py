@@ -98,7 +98,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .debates import DebateSentence, featurise, read_sentences
-from .features import TOKEN_RE
+from .features import lower_tokens
 
 CT2020_TRAIN = "ct2020_task5_debates/train/sentences.jsonl"
 CT2019_TRAIN = "ct2019_task1_debates/train/sentences.jsonl"
@@ -226,7 +226,7 @@ def train(rows: list[DebateSentence], featurised: list[dict] | None = None) -> d
     features, labels = featurised, [row.label for row in rows]
     b1, w1 = _fit(features, labels, c=SIGNALS_C, keep=_is_signal)
     b2, w2 = _fit(features, labels, c=WORDS_C, keep=lambda _k: True)
-    b3, w3 = semantic_weights([TOKEN_RE.findall(row.text.lower()) for row in rows], labels)
+    b3, w3 = semantic_weights([lower_tokens(row.text) for row in rows], labels)
     lexical = 1.0 - SEMANTIC_SHARE
     weights = {k: round(lexical * (w1.get(k, 0.0) + w2.get(k, 0.0)) / 2, 5) for k in w1.keys() | w2.keys()}
     weights.update({"m:" + k: round(SEMANTIC_SHARE * v, 4) for k, v in w3.items()})
