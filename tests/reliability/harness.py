@@ -169,6 +169,25 @@ class Worker:
     def pool_children(self) -> list[int]:
         return children(self.proc.pid) if self.proc else []
 
+    def busy_pool_child(self, timeout: float = 2.0) -> int | None:
+        """A pool process seen running (state R), i.e. most likely inside a task.
+
+        Extractions take milliseconds and the main process hands them out one by one, so a
+        pool process picked blindly is idle (waiting on its pipe, state S) more often than
+        not; killing one while it runs is what the worker-lost path needs.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for pid in self.pool_children():
+                try:
+                    state = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0]
+                except (OSError, IndexError):
+                    continue
+                if state == "R":
+                    return pid
+            time.sleep(0.0005)
+        return None
+
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool children) at once."""
         if self.proc and self.proc.poll() is None:
