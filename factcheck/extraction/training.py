@@ -86,6 +86,13 @@ the alternatives (same folds, seeds and metric):
   3 previous sentences of anyone: 0.1433 / 0.193; C=1: 0.1443 / 0.208). Scored on dev as
   the candidate it was: MAP 0.1024 against 0.1052 without it, so not kept; the train
   checks and dev disagree by about one positive's worth.
+* a document "echo" signal ``c:echo`` (mean log(1 + earlier sentences of the document
+  using the word) over the sentence's content words): CV 0.1443, time-ordered 0.196 (its
+  learned weight is negative: what a speaker keeps repeating is checked less, not more).
+  Dev: 0.1008 against 0.1052, so not kept. The same blend with share 0.35 / 0.40 / 0.45 and
+  C=0.3 / 1 (the six settings around the chosen one) scores dev 0.1051 / 0.1051 / 0.1052
+  and 0.1048 / 0.1048 / 0.1004: dev does not move with the blend; it moves by one or two
+  positives with anything new, either way.
 
 Differences under ~0.003 are noise (the seeds differ by up to 0.01), so C, min count and
 the factors stayed. News articles have no speaker, so they get no role and no ``x:``
