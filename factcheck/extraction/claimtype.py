@@ -3,7 +3,7 @@
 Types (the values of ``factcheck.models.ClaimType``): ``quantity``, ``causal``,
 ``prediction``, ``rules``, ``personal``, ``quote``, ``other``. Checked in this order:
 a forecast with a number is still a prediction (not checkable yet), a quoted statistic
-is a quantity. ``opinion`` is not a type but a flag that lowers the score.
+is a quantity, a number that only dates the sentence ("in 2022", "on Feb. 12") is not. ``opinion`` is not a type but a flag that lowers the score.
 """
 
 from __future__ import annotations
@@ -55,6 +55,9 @@ QUANTITY_WORDS = frozenset(
         "minority",
     }
 )
+# A change in a quantity is a quantity claim even without its figure ("crime rose"), unless
+# the sentence says why (causal) or what the law is (rules).
+TREND_WORDS = frozenset({"rose", "fell", "increased", "decreased", "grew", "dropped", "declined", "halved"})
 CAUSAL_WORDS = frozenset({"because", "caused", "causes", "triggered", "blamed"})
 CAUSAL_PHRASES = (
     "cause of",
@@ -99,6 +102,27 @@ RULES_WORDS = frozenset(
 RULES_PHRASES = ("required by", "signed into")
 PERSONAL_WORDS = frozenset({"i", "i've", "i’ve", "i'm", "i’m", "my", "me"})
 _TOKEN = re.compile(r"[a-z][a-z'’\-]*")
+# Numbers that only say when: years ("2022", "1990s") and days of a month ("Feb. 12",
+# "12 February", "March 3rd").
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
+_WHEN_RE = re.compile(
+    rf"\b(?:1[89]\d\d|20\d\d)s?\b|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}"
+)
+_DIGIT_RE = re.compile(r"\d")
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def counts_something(ltext: str, signals: dict[str, float]) -> bool:
+    """Whether the sentence has a number that is not just a date: "Russia's 2022 invasion"
+    is not a statistic, "lasted 90 minutes" is."""
+    if "f:number" not in signals:
+        return False
+    if "f:year" not in signals and not any(m in ltext for m in _MONTH_STEMS):
+        return True  # no date in sight: skip the regex
+    return bool(_DIGIT_RE.search(_WHEN_RE.sub(" ", ltext)))
 
 
 def classify(
@@ -111,12 +135,14 @@ def classify(
         not low.isdisjoint(FUTURE_WORDS) or any(p in ltext for p in FUTURE_PHRASES)
     ):
         return PREDICTION
-    if "f:number" in signals or "f:percent" in signals or not low.isdisjoint(QUANTITY_WORDS):
+    if "f:percent" in signals or not low.isdisjoint(QUANTITY_WORDS) or counts_something(ltext, signals):
         return QUANTITY
     if not low.isdisjoint(CAUSAL_WORDS) or any(p in ltext for p in CAUSAL_PHRASES):
         return CAUSAL
     if not low.isdisjoint(RULES_WORDS) or any(p in ltext for p in RULES_PHRASES):
         return RULES
+    if not low.isdisjoint(TREND_WORDS):
+        return QUANTITY
     personal = set(_TOKEN.findall(quote.lower())) if quote else low
     if not personal.isdisjoint(PERSONAL_WORDS):
         return PERSONAL

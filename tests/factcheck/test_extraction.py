@@ -80,6 +80,13 @@ def test_quote_holds_the_quoted_words():
         ("I was in the room when they signed it, she recalled.", "personal"),
         ("“The talks were productive,” Smith said.", "quote"),
         ("The meeting took place in a hotel.", "other"),
+        # A number that only dates the sentence is not a statistic; a change is a quantity.
+        ("The meeting took place in March 2024.", "other"),
+        ("On Feb. 12, the two leaders spoke by phone.", "other"),
+        ("The war was triggered by Russia’s 2022 invasion.", "causal"),
+        ("The call on Feb. 12 lasted 90 minutes.", "quantity"),
+        ("He met 12 mayors on March 3rd.", "quantity"),
+        ("Crime rose in 2023.", "quantity"),
     ],
 )
 def test_claim_types(sentence, claim_type):
@@ -175,6 +182,7 @@ def test_seed_article_check_worthy_statements_with_sensible_claimants():
     assert lives.quote.startswith("We both agree")
     putin = next(c for c in chosen if c.text.startswith("Putin reportedly"))
     assert putin.claimant == "Vladimir Putin"
+    assert putin.claim_type != "quantity"  # "Russia's 2022 invasion": a year, not a figure
     # the article's own framing and the promise to call Zelensky are not selected
     assert not any(c.text.startswith("With this high-stakes dialogue") for c in chosen)
     assert not any(c.text.startswith("“We have also agreed") for c in chosen)
