@@ -97,6 +97,13 @@ the alternatives (same folds, seeds and metric):
   other training events, a signal ``f:knn``: speakers repeat their talking points and
   fact-checkers check them again): CV 0.1409 / time-ordered 0.192; squared 0.1405 /
   0.203. CV down, so not scored on dev and not kept.
+* signals C and words C re-fitted with the meaning share (signals C 0.03 / 0.1 / 0.3 / 1 x
+  words C 0.0003 / 0.001 / 0.003 / 0.01 x share 0.40 / 0.45 / 0.50, a bumpy surface from
+  0.136 to 0.148): the best corner, signals C=0.3, words C=0.0003, share 0.5, scored CV
+  **0.1480** (0.1488 0.1462 0.1489) and time-ordered 0.197; dev **0.1020**, so not kept.
+  Four train-chosen changes in a row (turn context, echo, this, and before them the
+  share/C/factors that left dev flat) moved dev down or not at all: dev's four
+  single-positive debates decide it.
 
 Differences under ~0.003 are noise (the seeds differ by up to 0.01), so C, min count and
 the factors stayed. News articles have no speaker, so they get no role and no ``x:``
