@@ -3,12 +3,15 @@
 Types (the values of ``factcheck.models.ClaimType``): ``quantity``, ``causal``,
 ``prediction``, ``rules``, ``personal``, ``quote``, ``other``. Checked in this order:
 a forecast with a number is still a prediction (not checkable yet), a quoted statistic
-is a quantity, a number that only dates the sentence ("in 2022", "on Feb. 12") is not. ``opinion`` is not a type but a flag that lowers the score.
+is a quantity, a number that only dates the sentence ("in 2022", "on Feb. 12") is not.
+``opinion`` is not a type but a flag that lowers the score.
 """
 
 from __future__ import annotations
 
 import re
+
+from .features import YEAR_PATTERN
 
 QUANTITY, CAUSAL, PREDICTION, RULES, PERSONAL, QUOTE, OTHER = (
     "quantity",
@@ -109,7 +112,7 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
 )
 _WHEN_RE = re.compile(
-    rf"\b(?:1[89]\d\d|20\d\d)s?\b|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}"
+    rf"{YEAR_PATTERN}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}"
 )
 _DIGIT_RE = re.compile(r"\d")
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

@@ -25,7 +25,8 @@ from collections.abc import Sequence
 
 TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.]*\d%?|\d%?|[$€£%]")
 _NUMBER_RE = re.compile(r"\d")
-_YEAR_RE = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
+YEAR_PATTERN = r"\b(?:1[89]\d\d|20\d\d)s?\b"  # also what claim types take for a date
+_YEAR_RE = re.compile(YEAR_PATTERN)
 # Words ending in -est (6+ letters) and -ed (5+ letters): superlatives, past tense.
 _SUPERLATIVE_RE = re.compile(r"(?<![a-z'’\-])[a-z][a-z'’\-]{2,}est(?![a-z'’\-])")
 _PAST_RE = re.compile(r"(?<![a-z'’\-])[a-z][a-z'’\-]{2,}ed(?![a-z'’\-])")

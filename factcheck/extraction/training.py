@@ -6,7 +6,7 @@ one weight per feature, written as JSON:
 * one on the transferable ``f:``/``c:``/``s:`` signals and the role x signal features
   ``x:<role>:f:*`` only (C=0.1);
 * one on all of those plus ``w:`` words and ``b:`` word pairs (C=0.003, features seen at
-  least 3 times); these two are averaged and take 0.65 of the logit;
+  least 3 times); these two are averaged and take 0.55 of the logit;
 * one on the sentence's mean *static word vector* (C=0.3, 0.45 of the logit): MiniLM run on
   each word alone (the model2vec idea), for the training words and the encoder's ~22k
   whole words. Folded into one ``m:`` scalar per word, it costs a dict lookup per token at

@@ -94,13 +94,21 @@ class Redis:
             self.pid = None
 
 
+def _state(pid: int) -> str:
+    """The process's state letter from ``/proc`` (R running, S sleeping, Z zombie...); ''
+    when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][:1]
+    except (OSError, IndexError):
+        return ""
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split(") ", 1)[1].startswith("Z"))
+    return _state(pid) != "Z"
 
 
 def children(pid: int) -> list[int]:
@@ -179,11 +187,7 @@ class Worker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for pid in self.pool_children():
-                try:
-                    state = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0]
-                except (OSError, IndexError):
-                    continue
-                if state == "R":
+                if _state(pid) == "R":
                     return pid
             time.sleep(0.0005)
         return None
