@@ -54,6 +54,8 @@ HAND_WEIGHTS: dict[str, float] = {
     "f:len_20_39": 0.3,
 }
 HAND_BIAS = -1.2
+# A sentence's word meaning is averaged over at least this many words (see ``Model.meaning``).
+MEANING_MIN_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -107,12 +109,20 @@ class Model:
         return z
 
     def meaning(self, low_toks: Sequence[str]) -> float:
-        """Mean ``m:`` weight over the tokens that have one (0 when none has).
+        """Mean ``m:`` weight over the tokens that have one, over at least
+        ``MEANING_MIN_WORDS`` of them (0 when none has).
 
         The ``m:`` weights are a logistic regression on the sentence's mean static word
         vector, folded into one scalar per word (``w . mean(v) == mean(w . v)``): words
         never seen in training still count through what they mean, at the cost of a dict
         lookup per token (see ``training.semantic_weights``).
+
+        The mean of one to four words is the meaning of a fragment ("Ninety-eight
+        percent.", "Obamacare."), extreme because nothing averages it out; it ranked such
+        fragments above whole claims. Dividing by at least five words counts what a
+        fragment is about in proportion to the words it has (the missing ones as neutral).
+        Applied at scoring only (the regression is fitted on the plain mean): CV MAP 0.1424
+        -> 0.1427 (4 words: 0.1427, 6: 0.1405), dev 0.1052 -> 0.1074 (see ``training.py``).
         """
         get = self.mean_weights.get
         total, n = 0.0, 0
@@ -121,7 +131,7 @@ class Model:
             if weight is not None:
                 total += weight
                 n += 1
-        return total / n if n else 0.0
+        return total / max(n, MEANING_MIN_WORDS) if n else 0.0
 
     def _pairs(self, low_toks: Sequence[str]) -> float:
         """Sum of the weights of the distinct adjacent pairs (a feature counts once, as in training).

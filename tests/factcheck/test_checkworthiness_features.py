@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from factcheck.extraction import Analyser, extract, score_turns
 from factcheck.extraction.debates import DebateSentence
 from factcheck.extraction.features import bigrams_of, role_interactions, speaker_features, tokens
@@ -164,10 +166,24 @@ def test_word_meaning_weights_are_averaged_over_the_tokens_that_have_one():
     model = model_from_dict(
         {"bias": 0.0, "weights": {"m:jobs": 1.2, "m:billion": 0.6, "m:thanks": -1.5}}, source="t"
     )
-    assert model.meaning(["jobs", "billion", "the"]) == (1.2 + 0.6) / 2
-    assert model.meaning(["jobs", "jobs", "thanks"]) == (1.2 + 1.2 - 1.5) / 3
+    six = ["jobs", "billion", "the", "jobs", "billion", "thanks", "jobs"]
+    assert model.meaning(six) == pytest.approx((1.2 * 3 + 0.6 * 2 - 1.5) / 6)
     assert model.meaning(["the", "a"]) == 0.0
     assert model.score({}, set(), ["jobs", "billion"]) > 0.5 > model.score({}, set(), ["thanks"])
+
+
+def test_a_fragments_meaning_counts_in_proportion_to_its_words():
+    """Under MEANING_MIN_WORDS words the mean is taken over that many: "Obamacare." alone
+    does not weigh as much as a whole sentence that is all about it."""
+    from factcheck.extraction.scoring import MEANING_MIN_WORDS
+
+    model = model_from_dict({"bias": 0.0, "weights": {"m:obamacare": 2.0, "m:cost": 1.0}}, source="t")
+    assert MEANING_MIN_WORDS == 5
+    assert model.meaning(["obamacare"]) == pytest.approx(2.0 / 5)
+    assert model.meaning(["obamacare", "cost", "the"]) == pytest.approx(3.0 / 5)
+    assert model.meaning(["obamacare"] * 5) == pytest.approx(2.0)
+    assert model.meaning(["obamacare"] * 8) == pytest.approx(2.0)
+    assert model.score({}, set(), ["obamacare"]) < model.score({}, set(), ["obamacare"] * 5)
 
 
 def test_folded_word_weights_equal_the_regression_on_the_mean_word_vector():

@@ -128,10 +128,12 @@ def test_the_explanation_shows_the_words_and_their_meaning_as_one_entry_each():
     top = dict(explain(cand, model).features["top"])
     assert top["f:number"] == 1.0
     assert top["words"] == 0.75  # the word and the pair
-    assert top["meaning"] == 0.6  # (0.9 + 0.3) / 2: tokens without a weight do not count
+    # (0.9 + 0.3) / 5: tokens without a weight do not count, and under five words the
+    # mean is taken over five (scoring.MEANING_MIN_WORDS).
+    assert top["meaning"] == 0.24
     # Together they are the logit the score came from (no claim-type factor here).
     assert cand.features["factor"] == 1.0
-    logit = model.bias + sum(model.contributions(cand.features["signals"]).values()) + 0.75 + 0.6
+    logit = model.bias + sum(model.contributions(cand.features["signals"]).values()) + 0.75 + 0.24
     assert abs(cand.checkworthiness - 1 / (1 + math.exp(-logit))) < 1e-4
 
 
