@@ -105,6 +105,20 @@ def test_statistic_attributed_to_a_person_beats_opinion_and_prediction():
     assert scores[0] >= 0.5 > max(scores[1], scores[3])
 
 
+def test_fragments_rank_below_whole_claims():
+    """A transcript's fragments ("Ninety-eight percent.") name a topic or a figure but
+    claim nothing checkable on their own; the trained model put them first on dev until
+    the word meaning was averaged over at least five words (scoring.MEANING_MIN_WORDS)."""
+    text = (
+        "Obamacare. Ninety-eight percent. Three-point-two million.\n\n"
+        "Democratic lawmakers have voted against legislation to close deadly immigration "
+        "loopholes. The military got its first pay increase in over 10 years."
+    )
+    scores = [c.checkworthiness for c in extract(text)]
+    assert len(scores) == 5
+    assert max(scores[:3]) < min(scores[3:])
+
+
 def test_features_explain_the_score():
     (cand,) = extract("Unemployment fell to 3.5% in 2023, the lowest since 1969.")
     assert "f:number" in cand.features["signals"]
