@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.urls import reverse
 
 from factcheck.models import Claim, ClaimState, ReviewEvent, Verdict
@@ -37,6 +38,10 @@ def browser(chromium_path):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser
+        # While Playwright's loop runs, Django keeps this thread's connections apart
+        # (asgiref takes a running loop for async code): close them here, or the test's
+        # last one stays open and PostgreSQL refuses to drop the test database.
+        connections.close_all()
         browser.close()
 
 
