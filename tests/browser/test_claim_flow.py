@@ -5,7 +5,6 @@ submits it; a second user, an Editor, approves and publishes. The claim page the
 the claim as published with its history; a screenshot of it is kept under artifacts/.
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -29,18 +28,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser(chromium_path):
+def browser(chromium_path, monkeypatch):
     # Playwright's sync API keeps an event loop in this thread; the ORM calls the test
     # makes between browser steps are still plain synchronous calls.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser
-        # While Playwright's loop runs, Django keeps this thread's connections apart
-        # (asgiref takes a running loop for async code): close them here, or the test's
-        # last one stays open and PostgreSQL refuses to drop the test database.
+        # The connection those ORM calls opened belongs to Playwright's context (see
+        # ``launch`` in tests/public/test_browser.py) and only closes from inside it: left
+        # open, PostgreSQL refuses to drop the test database at the end of the run.
         connections.close_all()
         browser.close()
 
