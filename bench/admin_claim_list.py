@@ -157,7 +157,8 @@ def _measure(client, repeat: int, *, total: int) -> dict[str, tuple[float, float
 
 def _seed(count: int, rng: random.Random, *, start: int) -> None:
     from editorial.models import Article, Outlet
-    from factcheck.models import Claim, ClaimOrigin, CoverageMatch, PriorFactCheck, Verdict
+    from coverage.models import CoverageMatch, PriorFactCheck
+    from factcheck.models import Claim, ClaimOrigin, Verdict
 
     outlets = [Outlet.objects.get_or_create(name=f"Outlet {n}")[0] for n in range(20)]
     states = ["candidate"] * 6 + ["selected", "researching", "in_review", "dismissed"]

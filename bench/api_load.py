@@ -73,7 +73,7 @@ def prepare_database(db: str, factchecks: int, *, reuse: bool = False) -> str:
 
     django.setup()
     if reuse:
-        from factcheck import partners
+        from partners import services as partners
 
         partner, _ = partners.partner_ensure(name="Bench Partner")
         return partners.api_key_create(partner=partner, name="bench", scopes="read")[1]
@@ -91,9 +91,10 @@ def seed(count: int) -> str:
     from django.utils import timezone
 
     from editorial.models import Article, Outlet
-    from factcheck import partners
-    from factcheck.coverage import search_index_sync
-    from factcheck.models import Claim, ClaimState, PriorFactCheck, Source, Verdict
+    from partners import services as partners
+    from coverage.services import search_index_sync
+    from coverage.models import PriorFactCheck
+    from factcheck.models import Claim, ClaimState, Source, Verdict
 
     now = timezone.now()
     with transaction.atomic():

@@ -200,7 +200,7 @@ def _baseline(count: int, rng: random.Random) -> float:
 
     from editorial.models import Article
     from editorial.services import content_hash
-    from factcheck.services import claims_extract
+    from factcheck.services.extraction import claims_extract
 
     rows = [article(rng, -1 - n) for n in range(count)]
     created = Article.objects.bulk_create(

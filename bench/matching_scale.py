@@ -88,8 +88,8 @@ def _unit(m: np.ndarray) -> np.ndarray:
 
 
 def _insert(n: int, corpus: Corpus, rng) -> float:
-    from factcheck.matching.vectors import encode
-    from factcheck.models import SearchDoc
+    from coverage.matching.vectors import encode
+    from coverage.models import SearchDoc
 
     started = time.perf_counter()
     for start in range(0, n, BATCH):
@@ -136,8 +136,9 @@ def database_sizes() -> dict[str, int]:
 def run_size(n: int, queries: int, seed: int, *, reuse: bool) -> None:
     from django.db import connection
 
-    from factcheck.matching import backends, embedding, search, vectors
-    from factcheck.models import SearchDoc
+    from core import embedding
+    from coverage.matching import backends, search, vectors
+    from coverage.models import SearchDoc
 
     corpus = Corpus(seed)
     rng = np.random.default_rng(seed + n)
@@ -226,7 +227,7 @@ def main(argv=None) -> int:
     if args.ann_min_rows is not None:
         os.environ["FACTCHECK_ANN_MIN_ROWS"] = str(args.ann_min_rows)
     if args.ann_codes == "sq8":
-        from factcheck.matching import ann
+        from coverage.matching import ann
 
         ann.IvfIndex.PQ_MIN_ROWS = 1 << 62
     base = os.environ["DATABASE_URL"]

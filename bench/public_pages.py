@@ -39,7 +39,7 @@ def _populate(n: int) -> str:
     import datetime as dt
 
     from editorial.models import Article, Outlet
-    from factcheck.claimreview_export import factcheck_slug
+    from public.claimreview import factcheck_slug
     from factcheck.models import Claim, Source, Verdict
 
     outlet = Outlet.objects.create(name="Bench Outlet")

@@ -9,7 +9,7 @@
 2. imports the collection as ``PriorFactCheck`` rows through ``prior_factchecks_import``
    (claim -> claim_reviewed, title -> title, speaker -> claimant), then computes the vectors as
    the embedding task does: this is the "index build time";
-3. runs ``factcheck.matching.search`` for every query (when ``transcripts.jsonl`` sits
+3. runs ``coverage.matching.search`` for every query (when ``transcripts.jsonl`` sits
    beside the queries, a debate sentence's speaker is passed as its claimant, as the
    match task passes ``Claim.claimant``; previous lines as dense context are off: they
    lowered MAP on train) and writes ``query_id<TAB>claim_id<TAB>rank<TAB>score``;
@@ -132,7 +132,7 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 def _records(collection: list[dict]):
-    from factcheck.claimreview import ClaimReviewRecord
+    from coverage.claimreview import ClaimReviewRecord
 
     for row in collection:
         title = row.get("title") or ""
@@ -145,9 +145,9 @@ def _records(collection: list[dict]):
 
 
 def _build_index(collection: list[dict]) -> tuple[dict[int, str], float, int]:
-    from factcheck.coverage import prior_factchecks_import
-    from factcheck.matching.index import searchdocs_embed
-    from factcheck.models import PriorFactCheck
+    from coverage.services import prior_factchecks_import
+    from coverage.matching.index import searchdocs_embed
+    from coverage.models import PriorFactCheck
 
     started = time.perf_counter()
     report = prior_factchecks_import(records=list(_records(collection)))
@@ -210,7 +210,7 @@ class EmbeddingCache:
 
 
 def _use_embedding_cache(folder: Path | None) -> EmbeddingCache | None:
-    from factcheck.matching import embedding
+    from core import embedding
 
     if folder is None or not embedding.available():
         return None
@@ -238,8 +238,8 @@ def _run(args) -> int:
     _setup_django()
     from django.db import connection
 
-    from factcheck.matching import search, semantic_available
-    from factcheck.matching.ranking import DEFAULT_TUNING
+    from coverage.matching import search, semantic_available
+    from coverage.matching.ranking import DEFAULT_TUNING
 
     collection = _read_jsonl(args.collection)
     queries = _read_jsonl(args.queries)

@@ -57,7 +57,7 @@ def _seed(n: int):
     from django.contrib.auth.hashers import make_password
 
     from factcheck.models import Claim, ClaimState, Source, Verdict
-    from factcheck.roles import desk_user_set_role
+    from desk.roles import desk_user_set_role
 
     author, _ = desk_user_set_role(username="bench_author", role="Fact-checker")
     editors = [desk_user_set_role(username=f"bench_editor{i}", role="Editor")[0] for i in range(8)]

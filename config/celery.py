@@ -13,14 +13,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("factcheck_cms")
+# Every task queues on commit and survives a broker outage (core.tasks.Task).
+app = Celery("factcheck_cms", task_cls="core.tasks:Task")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-def task_queue(task_name: str) -> str:
-    """The queue a task is published to, as the configured routes decide.
-
-    The sweep asks it to measure the backlog of the queue it is about to add to.
-    """
-    return app.amqp.router.route({}, task_name)["queue"].name

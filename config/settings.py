@@ -53,15 +53,23 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The project's apps, lowest first: each may import only those above it in this list
+    # (docs/architecture.md; `lint-imports` checks it). ``desk`` comes last so its admin
+    # classes replace the plain ones of the apps below.
+    "core",
     "editorial",
     "factcheck",
+    "coverage",
+    "public",
+    "partners",
+    "desk",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside every middleware that uses the database, so their failures get the 503 too.
-    "config.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -159,11 +167,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # kombu's Redis transport with two fixes for a Redis crash under a working worker
-# (config/broker.py): the worker keeps consuming instead of stopping on an AttributeError,
+# (core/broker.py): the worker keeps consuming instead of stopping on an AttributeError,
 # and a message taken from its queue just before the crash is re-queued, not dropped.
 # rediss:// keeps kombu's own (its TLS check only applies to the URL scheme's transport).
 if CELERY_BROKER_URL.startswith("redis://"):
-    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
+    CELERY_BROKER_TRANSPORT = "core.broker:Transport"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     # A worker on several queues empties them in the order given to -Q (without -Q, the
@@ -182,7 +190,7 @@ CELERY_TASK_QUEUES = {
     name: {"exchange": name, "routing_key": name} for name in (CELERY_TASK_DEFAULT_QUEUE, "matching")
 }
 CELERY_TASK_ROUTES = {
-    f"factcheck.tasks.{name}": {"queue": "matching"}
+    f"coverage.tasks.{name}": {"queue": "matching"}
     for name in ("match_claim", "rematch_open_claims", "embed_and_rematch", "rematch_after_publish")
 }
 # The sweep (run `celery -A config beat`) re-queues articles whose extraction task was lost.
@@ -193,11 +201,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
     },
     "sweep-unmatched-claims": {
-        "task": "factcheck.tasks.sweep_unmatched",
+        "task": "coverage.tasks.sweep_unmatched",
         "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
     },
     "sweep-unembedded-prior-items": {
-        "task": "factcheck.tasks.sweep_unembedded",
+        "task": "coverage.tasks.sweep_unembedded",
         "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
     },
     "sweep-unsent-review-mail": {
@@ -214,7 +222,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "factcheck.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "partners.api.exceptions.api_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {
         "read": env_str("API_THROTTLE_READ", "600/min"),
@@ -244,6 +252,25 @@ FACTCHECK_REVIEW_WAIT_HOURS = env_int("FACTCHECK_REVIEW_WAIT_HOURS", 24)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
 WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 10.0)
+
+# Prior-coverage matching: suggestions kept per claim, and how far back a new prior
+# fact-check re-matches open claims.
+FACTCHECK_MATCH_KEEP = env_int("FACTCHECK_MATCH_KEEP", 5)
+FACTCHECK_REMATCH_WINDOW_DAYS = env_int("FACTCHECK_REMATCH_WINDOW_DAYS", 180)
+# The check-worthiness model's JSON weights (default: the artifact in factcheck/extraction/).
+FACTCHECK_CHECKWORTHINESS_MODEL = env_str("FACTCHECK_CHECKWORTHINESS_MODEL")
+# Where train_checkworthiness reads the shared benchmark data sets.
+FACTCHECK_BENCHMARKS_DIR = Path(env_str("FACTCHECK_BENCHMARKS_DIR") or BASE_DIR.parent / "shared" / "benchmarks")
+# The sentence-embedding model (the optional extra): off switch, another ONNX file, threads
+# (0: onnxruntime's choice); faiss threads, and from how many vectors dense search is
+# approximate (an IVF index) instead of exact.
+FACTCHECK_DISABLE_EMBEDDINGS = env_bool("FACTCHECK_DISABLE_EMBEDDINGS", False)
+FACTCHECK_EMBEDDING_MODEL_PATH = env_str("FACTCHECK_EMBEDDING_MODEL_PATH")
+FACTCHECK_EMBEDDING_THREADS = env_int("FACTCHECK_EMBEDDING_THREADS", 0)
+FACTCHECK_FAISS_THREADS = env_int("FACTCHECK_FAISS_THREADS", 1)
+FACTCHECK_ANN_MIN_ROWS = env_int("FACTCHECK_ANN_MIN_ROWS", 200_000)
+# Public pages: Cache-Control max-age in seconds.
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 60)
 
 LOGGING = {
     "version": 1,

@@ -7,12 +7,12 @@ admin.site.index_title = "Desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("factcheck.api.urls")),
-    path("", include("factcheck.public.urls")),  # /fact-checks/..., feeds, /sitemap.xml
+    path("api/v1/", include("partners.api.urls")),
+    path("", include("public.urls")),  # /fact-checks/..., feeds, /sitemap.xml
 ]
 
-# JSON errors under /api/, Django's pages elsewhere (factcheck/api/exceptions.py).
-handler400 = "factcheck.api.exceptions.handler400"
-handler403 = "factcheck.api.exceptions.handler403"
-handler404 = "factcheck.api.exceptions.handler404"
-handler500 = "factcheck.api.exceptions.handler500"
+# JSON errors under /api/, Django's pages elsewhere.
+handler400 = "core.handlers.handler400"
+handler403 = "core.handlers.handler403"
+handler404 = "core.handlers.handler404"
+handler500 = "core.handlers.handler500"

@@ -1,5 +1,5 @@
-"""Outlets and articles. ``factcheck`` extends the article page with its claims; this app
-knows nothing of that (see ``factcheck/admin/articles.py``)."""
+"""Outlets and articles. The desk extends the article page with its claims; this app knows
+nothing of that (see ``desk/admin/articles.py``)."""
 
 from django.contrib import admin
 from django.db import models, transaction
@@ -23,7 +23,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["outlet", "language"]
     search_fields = ["title", "url", "external_key"]
     date_hierarchy = "published_at"
-    readonly_fields = ["content_hash", "extracted_hash", "extracted_at", "created_at", "updated_at"]
+    readonly_fields = ["content_hash", "created_at", "updated_at"]
     show_full_result_count = False
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

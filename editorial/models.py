@@ -1,4 +1,4 @@
-"""The newsroom's content: outlets and their articles. Knows nothing of ``factcheck``."""
+"""The newsroom's content: outlets and their articles. Knows nothing of the desk's apps."""
 
 from django.db import models
 from django.db.models import Q
@@ -32,9 +32,6 @@ class Article(models.Model):
         max_length=255, unique=True, help_text="Stable import key: re-imports update, not duplicate."
     )
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of title and body.")
-    # Set by the extraction task; the sweep re-queues articles whose extraction never ran.
-    extracted_hash = models.CharField(max_length=64, blank=True)
-    extracted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -43,11 +40,7 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_url_unique_when_set"),
         ]
-        indexes = [models.Index(fields=["updated_at"]), models.Index(fields=["extracted_at"])]
+        indexes = [models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def needs_extraction(self) -> bool:
-        return self.extracted_hash != self.content_hash

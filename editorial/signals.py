@@ -2,7 +2,7 @@
 
 ``article_text_changed`` is sent explicitly by ``article_ingest`` (never from ``save()``)
 after an article is created or its title/body changed, inside the write transaction.
-``factcheck`` listens and queues claim extraction with ``transaction.on_commit``.
+``factcheck`` listens and queues claim extraction after commit.
 """
 
 from django.dispatch import Signal

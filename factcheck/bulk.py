@@ -9,8 +9,8 @@ in one ``INSERT ... RETURNING id`` per batch (on PostgreSQL with one array per c
 through ``UNNEST``, as ``bulk_create`` does there).
 
 ``insert_values`` takes plain tuples (no model instances: building ~25 of them cost the
-task 1.5 ms an article) and fills the other columns from the model's field defaults;
-``insert_rows`` takes unsaved instances. Both write the rows ``bulk_create`` would write.
+task 1.5 ms an article) and fills the other columns from the model's field defaults; it
+writes the rows ``bulk_create`` would write.
 """
 
 from __future__ import annotations
@@ -31,33 +31,6 @@ _PLAIN = (
     models.ForeignKey,
 )
 _BATCH_ROWS = 500
-
-
-def insert_rows(objs: list[models.Model], *, using: str = "default") -> list[models.Model]:
-    """Insert unsaved model instances and set their primary keys; like ``bulk_create``.
-
-    No signals, no ``save()`` (as with ``bulk_create``); ``auto_now``/``auto_now_add``
-    fields get one timestamp for the whole call. ``None`` is written as NULL without
-    adapting, which is right for every nullable column type.
-    """
-    if not objs:
-        return objs
-    model = type(objs[0])
-    if not connections[using].features.can_return_rows_from_bulk_insert:
-        return model._default_manager.using(using).bulk_create(objs)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    for field in fields:
-        if _auto_time(field):
-            for obj in objs:
-                setattr(obj, field.attname, now)
-    columns = [f.attname for f in fields]
-    rows = [[getattr(obj, name) for name in columns] for obj in objs]
-    for obj, pk in zip(objs, insert_values(model, columns, rows, using=using), strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = using
-    return objs
 
 
 def insert_values(

@@ -1,12 +1,11 @@
-"""Reactions to ``editorial`` signals, connected in ``FactcheckConfig.ready``."""
+"""Reactions to the signals of the apps below (``editorial``), connected in ``ready()``."""
 
 from django.dispatch import receiver
 
 from editorial.signals import article_text_changed
+from factcheck.tasks import extract_claims as extract_claims_task
 
 
-@receiver(article_text_changed)
+@receiver(article_text_changed, dispatch_uid="factcheck.queue_extraction")
 def queue_extraction(sender, article, **kwargs):
-    from factcheck.tasks import enqueue_on_commit, extract_claims
-
-    enqueue_on_commit(extract_claims, article.pk)
+    extract_claims_task.delay_on_commit(article.pk)

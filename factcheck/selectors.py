@@ -1,7 +1,11 @@
 """Read queries shared by the admin, the partner API and the public pages."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from datetime import timedelta
 
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from editorial.models import Article
 from factcheck.models import Claim, ClaimState, Source, Verdict
 
 
@@ -26,3 +30,20 @@ def with_verdicts(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
             ),
         )
     )
+
+
+def verdict_next_version(*, claim_id: int) -> int:
+    """The version number a new verdict of this claim gets (1 for its first)."""
+    return (Verdict.objects.filter(claim_id=claim_id).aggregate(v=Max("version"))["v"] or 0) + 1
+
+
+def articles_pending_extraction(*, older_than: timedelta) -> QuerySet[Article]:
+    """Articles whose current text was never extracted, last changed before ``older_than`` ago."""
+    cutoff = timezone.now() - older_than
+    done = Q(extraction__extracted_hash=F("content_hash"))
+    return Article.objects.exclude(done).filter(updated_at__lte=cutoff).order_by("updated_at", "pk")
+
+
+def article_is_extracted(article: Article) -> bool:
+    """Whether claims were extracted from the article's current text."""
+    return Article.objects.filter(pk=article.pk, extraction__extracted_hash=F("content_hash")).exists()

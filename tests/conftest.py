@@ -60,11 +60,23 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(autouse=True)
 def _fresh_vector_cache():
     """The matcher caches stored vectors per process; a test's rolled-back rows must not linger."""
-    from factcheck.matching import vectors
+    from coverage.matching import vectors
 
     vectors.clear_caches()
     yield
     vectors.clear_caches()
+
+
+@pytest.fixture
+def lexical_only(settings):
+    """The embedding extra switched off, as on an install without requirements-embeddings.txt."""
+    from core import embedding
+
+    settings.FACTCHECK_DISABLE_EMBEDDINGS = True
+    embedding.reset()
+    yield
+    settings.FACTCHECK_DISABLE_EMBEDDINGS = False
+    embedding.reset()
 
 
 @pytest.fixture
@@ -160,7 +172,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     log.close()
 
 
-# --- workflow roles (issue 3): one user per role, plus a second Editor for the two-person rule
+# --- workflow roles: one user per role, plus a second Editor for the two-person rule
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 
 from editorial.models import Article, Outlet
 from editorial.services import content_hash
-from factcheck.models import Claim, PriorFactCheck, Source, Verdict
+from coverage.models import PriorFactCheck
+from factcheck.models import Claim, Source, Verdict
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -81,7 +82,7 @@ class PriorFactCheckFactory(factory.django.DjangoModelFactory):
 
 
 def _join_role(user, create: bool, role: str) -> None:
-    from factcheck.roles import role_group
+    from desk.roles import role_group
 
     if create and role:
         user.groups.add(role_group(role))

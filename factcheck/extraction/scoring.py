@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,7 +19,6 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).with_name("checkworthiness_model.json")
-MODEL_ENV = "FACTCHECK_CHECKWORTHINESS_MODEL"
 
 # Hand-set fallback: what a fact-checker would weigh, roughly on the learned scale.
 HAND_WEIGHTS: dict[str, float] = {
@@ -182,7 +180,7 @@ def hand_model() -> Model:
 @lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> Model:
     """The trained model, or the hand-set one when the artifact is missing or broken."""
-    path = path or os.environ.get(MODEL_ENV) or str(MODEL_PATH)
+    path = path or str(MODEL_PATH)
     try:
         with open(path, encoding="utf-8") as fh:
             return model_from_dict(json.load(fh), source=path)

@@ -223,7 +223,7 @@ def word_vectors(words: list[str]):
     """
     import numpy as np
 
-    from factcheck.matching.embedding import embed
+    from core.embedding import embed
 
     missing = sorted(set(words) - _VECTORS.keys())
     if missing:
@@ -237,7 +237,7 @@ def semantic_vocabulary(token_lists: list[list[str]]) -> list[str]:
     The encoder's vocabulary (~22k lower-case words) is what lets a word the debates never
     used still weigh something in a news article.
     """
-    from factcheck.matching.embedding import TOKENIZER_PATH
+    from core.embedding import TOKENIZER_PATH
 
     wordpiece = json.loads(TOKENIZER_PATH.read_text(encoding="utf-8"))["model"]["vocab"]
     vocab = {w for w in wordpiece if w.isalpha() and w.islower()}

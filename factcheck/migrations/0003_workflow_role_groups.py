@@ -58,7 +58,7 @@ def create_role_groups(apps, schema_editor):
 
 
 def set_role_groups(apps):
-    """Also called by ``factcheck.roles`` (with the live registry) after a test flush."""
+    """The groups as this migration left them; ``desk/migrations/0001_role_groups`` has today's lists."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, perms in ROLES.items():

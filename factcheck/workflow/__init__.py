@@ -22,10 +22,7 @@ from factcheck.workflow.engine import (
 from factcheck.workflow.guards import display_name
 from factcheck.workflow.registry import TRANSITIONS, Transition
 
-ROLE_NAMES = ("Reporter", "Fact-checker", "Editor")
-
 __all__ = [
-    "ROLE_NAMES",
     "TRANSITIONS",
     "Transition",
     "TransitionNotAllowed",

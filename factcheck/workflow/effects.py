@@ -1,14 +1,16 @@
-"""What each transition does besides changing the state, and the work it queues after commit.
+"""What each transition does besides changing the state, and the follow-up work it starts.
 
 Everything here runs inside the engine's transaction, with the claim row locked.
 """
 
 import logging
 
-from django.db.models import Max
 from django.utils import timezone
 
 from factcheck.models import Claim, ReviewEvent, Source, Verdict
+from factcheck.selectors import verdict_next_version
+from factcheck.signals import claim_transitioned
+from factcheck.tasks import send_review_event_email as send_review_event_email_task
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ def _publish(claim: Claim, user, params: dict) -> None:
 def _correct(claim: Claim, user, params: dict) -> None:
     """A new verdict version: the old one stays (no longer current), its sources are copied."""
     old = Verdict.objects.select_for_update().get(claim=claim, is_current=True)
-    next_version = (Verdict.objects.filter(claim=claim).aggregate(v=Max("version"))["v"] or 0) + 1
+    next_version = verdict_next_version(claim_id=claim.pk)
     Verdict.objects.filter(pk=old.pk).update(is_current=False)
     new = Verdict.objects.create(
         claim=claim,
@@ -70,35 +72,22 @@ APPLY = {
 }
 
 
-# --- follow-up work, queued after commit --------------------------------------------------
+# --- follow-up work, after commit ------------------------------------------------------
 
-# Tasks other parts of the project provide; looked up by name on ``factcheck.tasks`` so the
-# workflow works before (and without) them. Each is called with the arguments shown.
-#   notify_partners(event, claim_id)      partner webhooks; event: published|corrected|unpublished
-#   rematch_after_publish(claim_id)       index this fact-check, re-match open claims against it
-WEBHOOK_TASK = "notify_partners"
-REMATCH_TASK = "rematch_after_publish"
-WEBHOOK_EVENTS = {"publish": "published", "correct": "corrected", "unpublish": "unpublished"}
-# On unpublish the same task takes the claim out of the search index.
-REMATCH_ON = {"publish", "correct", "unpublish"}
 # Who is told by e-mail: the assignee, or the current verdict's author.
 MAIL_ASSIGNEE_ON = {"assign", "request_changes"}
 MAIL_AUTHOR_ON = {"approve", "publish", "unpublish"}
 
 
-def queue_follow_ups(claim: Claim, event: ReviewEvent, author_id: int | None) -> None:
-    from factcheck import tasks
+def follow_up(claim: Claim, event: ReviewEvent, author_id: int | None) -> None:
+    """Queue this app's e-mails and tell the other apps (``claim_transitioned``).
 
-    name = event.transition
-    if name in WEBHOOK_EVENTS and (task := getattr(tasks, WEBHOOK_TASK, None)):
-        tasks.enqueue_on_commit(task, WEBHOOK_EVENTS[name], claim.pk)
-    if name in REMATCH_ON and (task := getattr(tasks, REMATCH_TASK, None)):
-        tasks.enqueue_on_commit(task, claim.pk)
+    ``author_id`` is the current verdict's author before the transition.
+    """
     recipients = mail_recipients(claim, event, author_id)
     if recipients:
-        tasks.enqueue_on_commit(tasks.send_review_event_email, event.pk, recipients)
-
-
+        send_review_event_email_task.delay_on_commit(event.pk, recipients)
+    claim_transitioned.send(sender=Claim, claim_id=claim.pk, transition=event.transition, event_id=event.pk)
 def mail_recipients(claim: Claim, event: ReviewEvent, author_id: int | None) -> list[int]:
     """User ids to tell, never the actor themself (they know what they just did)."""
     wanted: set[int | None] = set()

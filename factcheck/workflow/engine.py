@@ -8,18 +8,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import ApplicationError
 from factcheck.models import Claim, ClaimState, ReviewEvent
 from factcheck.workflow import effects
 from factcheck.workflow.guards import CLAIM_GUARDS, INPUT_GUARDS, Facts, note_given
 from factcheck.workflow.registry import STATE_TRANSITIONS, TRANSITIONS, Transition
 
 
-class WorkflowError(Exception):
-    """A refused change; ``reason`` is a sentence to show the user as it is."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+class WorkflowError(ApplicationError):
+    """A refused change of a claim or its verdict; ``reason`` is a sentence for the user."""
 
 
 class TransitionNotAllowed(WorkflowError):
@@ -32,9 +29,11 @@ def _state_label(state: str) -> str:
     return ClaimState(state).label if state in ClaimState.values else state
 
 
-def stale_reason(claim: Claim, what: str = "claim") -> str:
-    when = timezone.localtime(claim.updated_at).strftime("%H:%M")
-    return f"This {what} was changed by another editor at {when}; reload and try again."
+def stale_reason(row, what: str = "claim") -> str:
+    """The one sentence for an edit based on a stale page: ``row`` is what changed meanwhile."""
+    changed = getattr(row, "updated_at", None)
+    when = f" at {timezone.localtime(changed):%H:%M}" if changed else ""
+    return f"This {what} was changed by another editor{when}; reload and try again."
 
 
 def _refusal(spec: Transition, facts: Facts) -> str | None:
@@ -115,7 +114,8 @@ def transition(
     1. lock the claim row and refuse if ``expected_version`` is stale;
     2. check state, permission and guards; refuse with ``TransitionNotAllowed``;
     3. apply the transition's effects, set state, version and time, write a ReviewEvent;
-    4. queue e-mails, webhooks and re-matching to run after commit.
+    4. queue the e-mails and send ``claim_transitioned`` (webhooks and re-matching listen),
+       all of which run after commit.
     The caller's ``claim`` instance is refreshed too.
     """
     spec = _spec(name)
@@ -132,7 +132,7 @@ def transition(
             raise TransitionNotAllowed(reason, transition=name)
         author_id = facts.verdict.author_id if facts.verdict else None
         event = _apply(spec, locked, user=user, note=note, params=params)
-        effects.queue_follow_ups(locked, event, author_id)
+        effects.follow_up(locked, event, author_id)
     for field in ("state", "state_changed_at", "version", "assignee_id", "updated_at"):
         setattr(claim, field, getattr(locked, field))
     claim._state.fields_cache.pop("assignee", None)

@@ -5,7 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from editorial.models import Article
-from factcheck.models import Claim, CoverageMatch
+from coverage.models import CoverageMatch
+from factcheck.models import Claim
 from tests.factories import ArticleFactory, ClaimFactory, OutletFactory, PriorFactCheckFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from django.db import OperationalError, connection, transaction
 
 from editorial.models import Article
 from editorial.services import content_hash
-from factcheck import services
+from factcheck.services import extraction as services
 from factcheck.models import Claim, ClaimOrigin, ClaimState
+from factcheck.services.claims import claim_fingerprint
 from factcheck.tasks import extract_claims
 from tests.factories import ArticleFactory, ClaimFactory
 
@@ -108,7 +109,7 @@ def test_extracted_claim_on_an_article_never_marked_is_reconciled_not_duplicated
         article=article,
         text=sentence,
         origin=ClaimOrigin.EXTRACTED,
-        fingerprint=services.sentence_fingerprint(sentence),
+        fingerprint=claim_fingerprint(sentence),
         state=ClaimState.SELECTED,
     )
     created = services.claims_extract(article_id=article.pk)

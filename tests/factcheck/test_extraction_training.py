@@ -95,7 +95,7 @@ def test_cv_prints_the_cross_validated_map_and_writes_nothing(tmp_path):
 
 
 def test_training_without_the_embedding_extra_says_what_to_install(tmp_path, monkeypatch):
-    from factcheck.matching import embedding
+    from core import embedding
 
     write_data(tmp_path, debates=1)
     monkeypatch.setattr(embedding, "available", lambda: False)

@@ -6,7 +6,7 @@ from django.core.mail.backends.locmem import EmailBackend
 
 from factcheck import workflow
 from factcheck.models import ReviewEvent
-from factcheck.notifications import review_event_notify
+from factcheck.services.notifications import review_event_notify
 from tests.factories import EditorFactory, FactCheckerFactory, claim_in_state
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
@@ -179,7 +179,7 @@ def _lost_assign(editor, assignee, minutes_ago):
 def test_the_sweep_sends_what_a_lost_task_did_not(editor):
     from datetime import timedelta
 
-    from factcheck.notifications import review_events_renotify
+    from factcheck.services.notifications import review_events_renotify
 
     assignee = FactCheckerFactory()
     lost = _lost_assign(editor, assignee, minutes_ago=30)
@@ -198,7 +198,7 @@ def test_the_sweep_sends_what_a_lost_task_did_not(editor):
 def test_the_sweep_marks_events_with_nobody_to_tell_as_done(editor):
     from datetime import timedelta
 
-    from factcheck.notifications import review_events_renotify
+    from factcheck.services.notifications import review_events_renotify
 
     self_assigned = _lost_assign(editor, editor, minutes_ago=30)
     assert review_events_renotify(older_than=timedelta(minutes=15)) == 0

@@ -13,7 +13,7 @@ from django.db import connection, connections, transaction
 
 from factcheck import workflow
 from factcheck.models import Claim, ReviewEvent
-from factcheck.verdicts import VerdictEditRefused, verdict_save
+from factcheck.services.verdicts import VerdictEditRefused, verdict_save
 from factcheck.workflow import TransitionNotAllowed, WorkflowError
 from tests.factories import EditorFactory, FactCheckerFactory, claim_in_state
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from factcheck.models import ReviewEvent, Source, Verdict
-from factcheck.verdicts import VerdictEditRefused, source_add, source_remove, verdict_save
+from factcheck.services.verdicts import VerdictEditRefused, source_add, source_remove, verdict_save
 from factcheck.workflow import WorkflowError
 from tests.factories import EditorFactory, SourceFactory, claim_in_state
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from factcheck import verdicts, workflow
+from factcheck import workflow
+from factcheck.services import verdicts
 from factcheck.models import ClaimState, ReviewEvent
 from tests.factories import ClaimFactory
 

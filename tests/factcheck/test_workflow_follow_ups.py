@@ -1,81 +1,76 @@
-"""Work a transition queues for after commit: e-mails, webhooks, re-matching.
-
-Webhook delivery and re-matching belong to other parts of the project; the workflow looks
-them up by name on ``factcheck.tasks``. Here a recording task stands in for them, and a
-separate test checks that the real ones, once they exist, accept the arguments passed.
-"""
-
-import inspect
+"""What a transition starts after it commits: e-mails here, and ``claim_transitioned`` for the
+apps above (webhooks in ``partners``, re-matching in ``coverage``), which queue their own
+tasks. The real tasks are recorded as they are queued (``core.tasks.Task.delay_or_note``)."""
 
 import pytest
-from celery import shared_task
-from django.core import mail
 from django.db import transaction
 
-from factcheck import tasks, workflow
-from factcheck.workflow import effects
+from core.tasks import Task
+from factcheck import workflow
+from factcheck.models import ReviewEvent
+from factcheck.signals import claim_transitioned
 from tests.factcheck.workflow_support import (
     EDITOR_TRANSITIONS,
     FACT_CHECKER_TRANSITIONS,
     inputs_for,
     state_cases,
 )
-from tests.factories import FactCheckerFactory, claim_in_state
+from tests.factories import EditorFactory, FactCheckerFactory, claim_in_state
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
-RECORDED: list[tuple] = []
 
-
-@shared_task(name="tests.record_follow_up")
-def record_follow_up(*args):
-    RECORDED.append(args)
+MAIL = "factcheck.tasks.send_review_event_email"
+WEBHOOKS = "partners.tasks.notify_partners"
+REMATCH = "coverage.tasks.rematch_after_publish"
 
 
 @pytest.fixture
-def recorded(monkeypatch):
-    RECORDED.clear()
-    monkeypatch.setattr(tasks, effects.WEBHOOK_TASK, record_follow_up, raising=False)
-    monkeypatch.setattr(tasks, effects.REMATCH_TASK, record_follow_up, raising=False)
-    return RECORDED
+def queued(monkeypatch):
+    """(task name, arguments) of every task queued, in order; nothing runs."""
+    seen: list[tuple] = []
+    monkeypatch.setattr(Task, "delay_or_note", lambda self, *args, **kwargs: seen.append((self.name, args)))
+    return seen
 
 
 @pytest.mark.parametrize(
     ("name", "state", "expected"),
     [
-        ("publish", "approved", [("webhook", "published"), ("rematch",)]),
-        ("correct", "published", [("webhook", "corrected"), ("rematch",)]),
-        ("unpublish", "published", [("webhook", "unpublished"), ("rematch",)]),
+        ("publish", "approved", [(WEBHOOKS, ("published",)), (REMATCH, ())]),
+        ("correct", "published", [(WEBHOOKS, ("corrected",)), (REMATCH, ())]),
+        ("unpublish", "published", [(WEBHOOKS, ("unpublished",)), (REMATCH, ())]),
         ("approve", "in_review", []),
     ],
 )
 def test_publishing_transitions_queue_webhooks_and_rematching_after_commit(
-    name, state, expected, recorded, editor, django_capture_on_commit_callbacks
+    name, state, expected, queued, editor, django_capture_on_commit_callbacks
 ):
     claim = claim_in_state(state, author=FactCheckerFactory())
     with django_capture_on_commit_callbacks() as callbacks:
         workflow.transition(claim, name, user=editor, **inputs_for(name))
-        assert recorded == []  # nothing runs before the commit
-
+        assert queued == []  # nothing is queued before the commit
     for callback in callbacks:
         callback()
+    others = [(task, args) for task, args in queued if task != MAIL]
+    assert sorted(others) == sorted((task, (*args, claim.pk)) for task, args in expected)
 
-    wanted = [(kind[1], claim.pk) if kind[0] == "webhook" else (claim.pk,) for kind in expected]
-    assert recorded == wanted
 
+def test_the_signal_carries_the_claim_the_transition_and_its_event(editor):
+    received = []
 
-def test_without_webhook_or_rematch_tasks_the_workflow_still_works(
-    monkeypatch, editor, django_capture_on_commit_callbacks
-):
-    monkeypatch.delattr(tasks, effects.WEBHOOK_TASK, raising=False)
-    monkeypatch.delattr(tasks, effects.REMATCH_TASK, raising=False)
-    claim = claim_in_state("approved", author=FactCheckerFactory())
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    def listen(sender, **kwargs):
+        received.append({key: kwargs[key] for key in ("claim_id", "transition", "event_id")})
+
+    claim_transitioned.connect(listen, dispatch_uid="test-listen")
+    try:
+        claim = claim_in_state("approved", author=FactCheckerFactory())
         workflow.transition(claim, "publish", user=editor)
-    assert len(callbacks) == 1  # the e-mail to the verdict's author only
-    assert len(mail.outbox) == 1
+    finally:
+        claim_transitioned.disconnect(dispatch_uid="test-listen")
+    event = ReviewEvent.objects.get(claim=claim, transition="publish")
+    assert received == [{"claim_id": claim.pk, "transition": "publish", "event_id": event.pk}]
 
 
-def test_a_rolled_back_transition_queues_nothing(recorded, editor, django_capture_on_commit_callbacks):
+def test_a_rolled_back_transition_queues_nothing(queued, editor, django_capture_on_commit_callbacks):
     claim = claim_in_state("approved", author=FactCheckerFactory())
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
@@ -84,40 +79,30 @@ def test_a_rolled_back_transition_queues_nothing(recorded, editor, django_captur
     ):
         workflow.transition(claim, "publish", user=editor)
         raise RuntimeError("the request failed after the transition")
-    assert callbacks == [] and recorded == [] and mail.outbox == []
+    assert callbacks == [] and queued == []
     claim.refresh_from_db()
     assert claim.state == "approved"
     assert not claim.events.exists()
 
 
-def test_a_refused_transition_queues_nothing(recorded, fact_checker, django_capture_on_commit_callbacks):
+def test_a_refused_transition_queues_nothing(queued, fact_checker, django_capture_on_commit_callbacks):
     claim = claim_in_state("approved", author=FactCheckerFactory())
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(workflow.TransitionNotAllowed),
     ):
         workflow.transition(claim, "publish", user=fact_checker)
-    assert callbacks == [] and recorded == []
+    assert callbacks == [] and queued == []
 
 
-@pytest.mark.parametrize(
-    ("name", "args"),
-    [(effects.WEBHOOK_TASK, ("published", 1)), (effects.REMATCH_TASK, (1,))],
-)
-def test_follow_up_tasks_that_exist_accept_the_arguments_the_workflow_passes(name, args):
-    task = getattr(tasks, name, None)
-    if task is None:
-        return  # not built yet: the workflow skips it (test above)
-    inspect.signature(task.run).bind(*args)
-
-
+# What each transition queues after commit, written out (nothing for the others).
 QUEUED = {
-    "assign": 1,  # e-mail to the new assignee
-    "request_changes": 1,  # e-mail to the assignee
-    "approve": 1,  # e-mail to the verdict's author
-    "publish": 3,  # webhooks, re-matching, e-mail to the author
-    "correct": 2,  # webhooks, re-matching
-    "unpublish": 3,  # webhooks, removal from the search index, e-mail to the author
+    "assign": [MAIL],  # to the new assignee
+    "request_changes": [MAIL],  # to the assignee
+    "approve": [MAIL],  # to the verdict's author
+    "publish": [MAIL, WEBHOOKS, REMATCH],  # the author; partners; index it, re-match open claims
+    "correct": [WEBHOOKS, REMATCH],
+    "unpublish": [MAIL, WEBHOOKS, REMATCH],  # REMATCH takes it out of the search index
 }
 
 
@@ -125,12 +110,9 @@ QUEUED = {
     ("name", "state"), state_cases(FACT_CHECKER_TRANSITIONS + EDITOR_TRANSITIONS + ["comment"])
 )
 def test_each_transition_queues_exactly_its_follow_ups(
-    name, state, recorded, django_capture_on_commit_callbacks
+    name, state, queued, django_capture_on_commit_callbacks
 ):
-    from tests.factories import EditorFactory
-
     claim = claim_in_state(state, author=FactCheckerFactory(), assignee=FactCheckerFactory())
-    user = EditorFactory()
-    with django_capture_on_commit_callbacks() as callbacks:
-        workflow.transition(claim, name, user=user, **inputs_for(name))
-    assert len(callbacks) == QUEUED.get(name, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(claim, name, user=EditorFactory(), **inputs_for(name))
+    assert sorted(task for task, _ in queued) == sorted(QUEUED.get(name, []))

@@ -3,7 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from factcheck import verdicts, workflow
+from factcheck import workflow
+from factcheck.services import verdicts
 from factcheck.models import ClaimState, ReviewEvent, Verdict
 from factcheck.workflow import TransitionNotAllowed
 from tests.factories import (

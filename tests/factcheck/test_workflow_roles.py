@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from factcheck.roles import ROLES, role_group, role_groups_ensure
+from desk.roles import ROLES, role_group, role_groups_ensure
 from factcheck.workflow import TRANSITIONS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]

@@ -13,6 +13,7 @@ from factcheck.workflow import TRANSITIONS, TransitionNotAllowed
 from tests.factcheck.workflow_support import (
     EDITOR_TRANSITIONS,
     EXPECTED_TARGET,
+    TABLE,
     FACT_CHECKER_TRANSITIONS,
     forbidden_cases,
     inputs_for,
@@ -87,7 +88,7 @@ REFUSED_ROLES = [(name, ReporterFactory) for name in FACT_CHECKER_TRANSITIONS + 
 
 @pytest.mark.parametrize(("name", "role_factory"), REFUSED_ROLES)
 def test_transition_is_refused_to_a_role_without_the_permission(name, role_factory):
-    state = sorted(TRANSITIONS[name].sources)[0]
+    state = sorted(TABLE[name][0])[0]
     claim = claim_in_state(state, author=FactCheckerFactory())
 
     with pytest.raises(TransitionNotAllowed) as refused:
@@ -108,7 +109,7 @@ def test_the_refusal_reads_like_the_issue_says():
 
 @pytest.mark.parametrize("name", FACT_CHECKER_TRANSITIONS + EDITOR_TRANSITIONS + ["comment"])
 def test_a_user_without_any_role_is_refused_everything(name):
-    state = sorted(TRANSITIONS[name].sources)[0]
+    state = sorted(TABLE[name][0])[0]
     claim = claim_in_state(state, author=FactCheckerFactory())
     with pytest.raises(TransitionNotAllowed, match=r"^Only "):
         workflow.transition(claim, name, user=UserFactory(), **inputs_for(name))
@@ -184,3 +185,8 @@ def test_a_correction_copies_many_sources_in_one_query(django_assert_max_num_que
     with django_assert_max_num_queries(12):
         workflow.transition(claim, "correct", user=editor, note="Figures revised.")
     assert claim.current_verdict.sources.count() == 31
+
+
+def test_the_registry_is_the_diagram():
+    """Every transition of the design's diagram, from where to where, and nothing else."""
+    assert {name: (set(spec.sources), spec.target) for name, spec in TRANSITIONS.items()} == TABLE

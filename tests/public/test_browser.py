@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.claimreview_export import factcheck_slug
+from public.claimreview import factcheck_slug
 from tests.public.conftest import build_factcheck
 from tests.support import CHROMIUM_ARGS
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.http import http_date
 
-from factcheck.claimreview_export import factcheck_slug
+from public.claimreview import factcheck_slug
 from factcheck.models import Claim, ClaimState, Verdict
 from tests.public.conftest import T0, T_CORRECTED
 

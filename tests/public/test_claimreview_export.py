@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factcheck.claimreview_export import (
+from public.claimreview import (
     claim_reviewed_text,
     claimreview_build,
     factcheck_slug,

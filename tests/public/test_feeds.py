@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from editorial.models import Article, Outlet
-from factcheck.claimreview_export import factcheck_url
-from factcheck.models import Claim, PriorFactCheck
+from public.claimreview import factcheck_url
+from coverage.models import PriorFactCheck
+from factcheck.models import Claim
 from tests.public.conftest import T0
 from tests.public.html import xml_root
 

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from factcheck import ratings
-from factcheck.claimreview_export import factcheck_slug
+from public.claimreview import factcheck_slug
 from tests.public.html import assert_valid_html, jsonld_blocks, raw_jsonld, script_elements
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from factcheck.claimreview_export import factcheck_slug
+from public.claimreview import factcheck_slug
 from factcheck.models import ClaimState, Verdict
 from tests.public.conftest import T0, T_CORRECTED, build_factcheck
 from tests.public.html import assert_headings_in_order, assert_valid_html

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from factcheck import verdicts, workflow
-from factcheck.claimreview_export import factcheck_slug, factcheck_url
+from factcheck import workflow
+from factcheck.services import verdicts
+from public.claimreview import factcheck_slug, factcheck_url
 from tests.factories import ArticleFactory, ClaimFactory
 from tests.public.html import jsonld_blocks
 

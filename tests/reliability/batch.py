@@ -6,12 +6,13 @@ from django.db.models import Count, F
 
 from editorial.models import Article
 from editorial.services import content_hash
-from factcheck.claimreview import ClaimReviewRecord
-from factcheck.coverage import prior_factchecks_import
+from coverage.claimreview import ClaimReviewRecord
+from coverage.services import prior_factchecks_import
 from factcheck.extraction import extract
-from factcheck.matching.index import searchdocs_embed
+from coverage.matching.index import searchdocs_embed
 from factcheck.models import Claim, ClaimOrigin
-from factcheck.services import select_candidates, sentence_fingerprint
+from factcheck.services.claims import claim_fingerprint
+from factcheck.services.extraction import select_candidates
 
 _PEOPLE = ["Jane Roe", "The finance minister", "Senator John Smith", "Dr. Amy Lee", "The mayor"]
 _FACTS = [
@@ -63,7 +64,7 @@ def lost_or_wrong(article_ids: list[int]) -> list[str]:
     for article in Article.objects.filter(pk__in=article_ids).only(
         "id", "body", "content_hash", "extracted_hash"
     ):
-        expected = {sentence_fingerprint(c.text) for c in select_candidates(extract(article.body))}
+        expected = {claim_fingerprint(c.text) for c in select_candidates(extract(article.body))}
         got = claims[article.pk]
         if article.extracted_hash != article.content_hash:
             problems.append(f"article {article.pk}: never extracted")
@@ -95,7 +96,7 @@ def one_claim_per_article(article_ids: list[int]) -> list[int]:
                 text=best.text,
                 start=best.start,
                 end=best.end,
-                fingerprint=sentence_fingerprint(best.text),
+                fingerprint=claim_fingerprint(best.text),
                 origin=ClaimOrigin.EXTRACTED,
                 checkworthiness=min(1.0, best.checkworthiness),
             )

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from factcheck import partners
-from factcheck.models import Partner
+from partners import services as partners
+from partners.models import Partner
 from tests.factories import claim_in_state
 
 pytestmark = pytest.mark.django_db

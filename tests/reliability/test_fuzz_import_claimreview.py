@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck.models import PriorFactCheck
+from coverage.models import PriorFactCheck
 from tests.support import failure_lines, import_summary
 
 pytestmark = pytest.mark.django_db

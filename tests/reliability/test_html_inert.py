@@ -12,7 +12,9 @@ import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
-from factcheck.models import CoverageMatch, MatchStatus, Partner, PriorFactCheck, ReviewEvent, Source
+from coverage.models import CoverageMatch, MatchStatus, PriorFactCheck
+from factcheck.models import ReviewEvent, Source
+from partners.models import Partner
 from tests.factories import ArticleFactory, OutletFactory, SuperuserFactory, claim_in_state
 
 pytestmark = pytest.mark.django_db

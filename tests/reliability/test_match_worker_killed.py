@@ -14,8 +14,9 @@ import time
 import pytest
 from django.db.models import Count
 
-from factcheck.models import Claim, CoverageMatch
-from factcheck.tasks import match_claim
+from coverage.models import CoverageMatch
+from factcheck.models import Claim
+from coverage.tasks import match_claim
 from tests.reliability.batch import articles_pending, one_claim_per_article
 from tests.reliability.harness import manage, publish, wait_for
 
@@ -78,7 +79,7 @@ def test_whole_worker_killed_mid_match_then_restarted_loses_no_claim(make_redis,
         print(f"after redelivery (matched, queued, unacked) = {state}; sweep: {swept}")
         assert wait_for(lambda: matched(claim_ids) == BATCH, timeout=90), second.log()[-3000:]
     assert done_at_kill < BATCH and unacked >= 1, (done_at_kill, unacked)
-    assert "factcheck.tasks.match_claim[" in second.log()  # the rest ran in the new worker
+    assert "coverage.tasks.match_claim[" in second.log()  # the rest ran in the new worker
     assert not Claim.objects.filter(pk__in=claim_ids, matched_at__isnull=True).exists()
     assert duplicate_matches(claim_ids) == []
     assert redelivered or "claim(s) pending matching" in swept, swept

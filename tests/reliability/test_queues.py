@@ -7,8 +7,10 @@ per queue (the README's production layout) keeps extracting whatever matching's 
 
 import pytest
 
-from config.celery import task_queue
+from core.tasks import task_queue
+from coverage import tasks as coverage_tasks
 from factcheck import tasks
+from partners import tasks as partner_tasks
 from factcheck.models import Claim
 from tests.reliability.batch import articles_pending, extracted_count, lost_or_wrong, one_claim_per_article
 from tests.reliability.harness import publish, wait_for
@@ -27,7 +29,13 @@ DEFAULT = [
 
 
 def test_matching_tasks_go_to_the_matching_queue_and_the_rest_to_the_default_one():
-    assert {name: task_queue(getattr(tasks, name).name) for name in MATCHING + DEFAULT} == {
+    by_name = {
+        name: getattr(module, name)
+        for module in (tasks, coverage_tasks, partner_tasks)
+        for name in MATCHING + DEFAULT
+        if hasattr(module, name)
+    }
+    assert {name: task_queue(task.name) for name, task in by_name.items()} == {
         **dict.fromkeys(MATCHING, "matching"),
         **dict.fromkeys(DEFAULT, "celery"),
     }
@@ -39,7 +47,7 @@ def test_a_worker_per_queue_extracts_while_matching_waits_for_its_own_worker(mak
     redis = make_redis(aof=False)
     claim_ids = one_claim_per_article(articles_pending(20, seed=81))
     article_ids = articles_pending(20, seed=82)
-    publish(tasks.match_claim, claim_ids, redis.url)
+    publish(coverage_tasks.match_claim, claim_ids, redis.url)
     publish(tasks.extract_claims, article_ids, redis.url)
     assert (redis.queue_length("celery"), redis.queue_length("matching")) == (20, 20)
 
@@ -50,7 +58,7 @@ def test_a_worker_per_queue_extracts_while_matching_waits_for_its_own_worker(mak
     # The extraction worker queued matching for its new claims but ran none of it.
     assert redis.queue_length("matching") == 20 + new_claims.count()
     assert not Claim.objects.filter(pk__in=claim_ids, matched_at__isnull=False).exists()
-    assert "factcheck.tasks.match_claim[" not in extraction.log()  # no task received
+    assert "coverage.tasks.match_claim[" not in extraction.log()  # no task received
 
     matching = make_worker(redis.url, queues="matching")
     everything = Claim.objects.filter(pk__in=[*claim_ids, *new_claims.values_list("pk", flat=True)])
@@ -59,7 +67,7 @@ def test_a_worker_per_queue_extracts_while_matching_waits_for_its_own_worker(mak
     )
     assert not Claim.objects.filter(pk__in=claim_ids, matches__isnull=True).exists()
     assert "factcheck.tasks.extract_claims[" not in matching.log()
-    assert "factcheck.tasks.match_claim[" in matching.log()
+    assert "coverage.tasks.match_claim[" in matching.log()
     assert wait_for(lambda: redis.queue_length("matching") == 0, timeout=30)
 
 
@@ -70,7 +78,7 @@ def test_a_worker_on_both_queues_takes_extraction_first(make_redis, make_worker)
     redis = make_redis(aof=False)
     claim_ids = one_claim_per_article(articles_pending(10, seed=83))
     article_ids = articles_pending(10, seed=84)
-    publish(tasks.match_claim, claim_ids, redis.url)  # queued first, yet taken last
+    publish(coverage_tasks.match_claim, claim_ids, redis.url)  # queued first, yet taken last
     publish(tasks.extract_claims, article_ids, redis.url)
 
     worker = make_worker(redis.url, concurrency=1)
@@ -81,6 +89,6 @@ def test_a_worker_on_both_queues_takes_extraction_first(make_redis, make_worker)
         line.split("Task ")[1].split("[")[0] for line in worker.log().splitlines() if "] received" in line
     ]
     last_extraction = max(i for i, name in enumerate(received) if name == "factcheck.tasks.extract_claims")
-    first_match = received.index("factcheck.tasks.match_claim")
+    first_match = received.index("coverage.tasks.match_claim")
     assert received.count("factcheck.tasks.extract_claims") == 10
     assert last_extraction < first_match, received

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from config.queueing import track_unqueued
+from core.tasks import track_unqueued
 from editorial.importers import SUPPORTED_SUFFIXES, ImportFileError, parse_file
 from editorial.services import article_ingest
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from editorial.models import Article
-from factcheck import services, tasks
+from factcheck import tasks
+from factcheck.services import extraction as services
 
 
 def positive_id(value: str) -> int:

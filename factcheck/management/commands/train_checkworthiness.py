@@ -3,7 +3,6 @@
 Needs scikit-learn (requirements-dev.txt); the app itself only reads the JSON it writes.
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,9 +13,8 @@ from factcheck.extraction.scoring import MODEL_PATH
 
 
 def default_data_dir() -> Path:
-    """``../shared/benchmarks`` next to the project, unless FACTCHECK_BENCHMARKS_DIR says."""
-    env = os.environ.get("FACTCHECK_BENCHMARKS_DIR")
-    return Path(env) if env else Path(settings.BASE_DIR).parent / "shared" / "benchmarks"
+    """``../shared/benchmarks`` next to the project, unless ``FACTCHECK_BENCHMARKS_DIR`` says."""
+    return Path(settings.FACTCHECK_BENCHMARKS_DIR)
 
 
 class Command(BaseCommand):
@@ -46,7 +44,7 @@ class Command(BaseCommand):
             import sklearn  # noqa: F401
         except ImportError as exc:
             raise CommandError(f"training needs scikit-learn (requirements-dev.txt): {exc}") from exc
-        from factcheck.matching import embedding
+        from core import embedding
 
         if not embedding.available():
             raise CommandError(

@@ -1,0 +1,24 @@
+"""One error base for refusals a person should read, and the API's one error shape.
+
+A service raises an ``ApplicationError`` subclass with a sentence in ``reason``; the admin
+shows it as a message, the API answers it as ``{"error": {"code", "message"}}`` with 400,
+and commands print it. Nothing else needs to know the subclass.
+"""
+
+
+class ApplicationError(Exception):
+    """A refused action; ``reason`` is a sentence to show the user as it is."""
+
+    code = "refused"
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    """The JSON body of every error under ``/api/``."""
+    error = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}

@@ -1,0 +1,38 @@
+"""Read queries of prior coverage."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from coverage.models import SearchDoc
+from factcheck.models import Claim, ClaimOrigin, ClaimState
+
+
+def open_claim_ids(*, since_days: int | None = None) -> list[int]:
+    """Claims the desk has not finished with, newest first: what a new prior item may cover."""
+    days = since_days if since_days is not None else settings.FACTCHECK_REMATCH_WINDOW_DAYS
+    since = timezone.now() - timedelta(days=days)
+    rows = Claim.objects.filter(state__in=ClaimState.OPEN, created_at__gte=since).order_by("-created_at")
+    return list(rows.values_list("pk", flat=True))
+
+
+def claims_pending_matching(*, older_than: timedelta) -> QuerySet[Claim]:
+    """Extracted claims and partner tips never matched, created before ``older_than`` ago."""
+    cutoff = timezone.now() - older_than
+    return Claim.objects.filter(
+        matched_at__isnull=True,
+        origin__in=[ClaimOrigin.EXTRACTED, ClaimOrigin.PARTNER],
+        created_at__lte=cutoff,
+    ).order_by("created_at", "pk")
+
+
+def searchdocs_pending_embedding(*, older_than: timedelta) -> QuerySet[SearchDoc]:
+    """Prior items whose vector was never computed, last changed before ``older_than`` ago.
+
+    An empty ``embedding_model`` (new or changed text) goes through its index, so the
+    sweep stays cheap at a million items.
+    """
+    cutoff = timezone.now() - older_than
+    return SearchDoc.objects.filter(embedding_model="", updated_at__lte=cutoff).order_by("updated_at", "pk")

@@ -1,0 +1,83 @@
+"""Celery tasks of prior coverage: matching, re-matching, embedding, and their sweeps.
+
+All run on the ``matching`` queue but the sweeps (``CELERY_TASK_ROUTES``). Each takes ids,
+is safe to run twice, and calls its service inside its body.
+"""
+
+import logging
+
+from celery import shared_task
+from django.db import IntegrityError, InterfaceError, OperationalError
+
+from factcheck.tasks import sweep_age
+
+logger = logging.getLogger(__name__)
+
+RETRY_ON = (OperationalError, InterfaceError)
+REMATCH_BATCH = 100
+
+
+# Two claims of one article matched at once both index the article as prior coverage; the
+# loser of that insert race hits the unique (kind, object_id) and, on retry, finds the row.
+@shared_task(
+    bind=True,
+    autoretry_for=(*RETRY_ON, IntegrityError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def match_claim(self, claim_id: int) -> int:
+    """Store the claim's prior-coverage suggestions; re-running replaces only suggestions."""
+    from coverage.services import claim_match_by_id
+
+    return claim_match_by_id(claim_id=claim_id)
+
+
+@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+def rematch_open_claims(self, claim_ids: list[int] | None = None) -> int:
+    """Re-match open claims; without ids, fan out all open claims in batches of 100."""
+    from coverage.selectors import open_claim_ids
+
+    if claim_ids is None:
+        ids = open_claim_ids()
+        for start in range(0, len(ids), REMATCH_BATCH):
+            rematch_open_claims.delay(ids[start : start + REMATCH_BATCH])
+        return len(ids)
+    for claim_id in claim_ids:
+        match_claim.run(claim_id)
+    return len(claim_ids)
+
+
+@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+def embed_and_rematch(self, doc_ids: list[int]) -> int:
+    """New or changed prior items: compute their vectors once, then re-match open claims."""
+    from coverage.matching.index import searchdocs_embed
+
+    embedded = searchdocs_embed(doc_ids=doc_ids)
+    rematch_open_claims.delay()
+    return embedded
+
+
+@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+def rematch_after_publish(self, claim_id: int) -> int:
+    """After publish, correct or unpublish: index our fact-check (or drop it), re-match open claims."""
+    from coverage.services import published_claim_index
+
+    stale = published_claim_index(claim_id=claim_id)
+    return embed_and_rematch.run(stale)
+
+
+@shared_task
+def sweep_unmatched(older_than_minutes: int | None = None) -> int:
+    """Beat runs this after ``sweep_unextracted``: re-queue lost matching of claims."""
+    from coverage.sweeps import claims_sweep_unmatched
+
+    return claims_sweep_unmatched(older_than=sweep_age(older_than_minutes)).queued
+
+
+@shared_task
+def sweep_unembedded(older_than_minutes: int | None = None) -> int:
+    """Beat runs this too: compute the vectors of prior items whose embedding task was lost."""
+    from coverage.sweeps import searchdocs_sweep_unembedded
+
+    return searchdocs_sweep_unembedded(older_than=sweep_age(older_than_minutes)).queued

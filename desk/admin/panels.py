@@ -1,0 +1,76 @@
+"""What the claim page shows around the claim form: context, buttons, verdict, matches, history."""
+
+from django.db.models import Prefetch
+
+from factcheck import ratings, workflow
+from desk.admin import display
+from desk.admin.actions import assignable_users
+from desk.admin.verdict_forms import verdict_forms
+from factcheck.models import Claim, ClaimState, ReviewEvent, Source
+
+
+def claim_page_context(request, claim: Claim, *, verdict_form=None, source_formset=None) -> dict:
+    """Template context for the panels of the claim page (each panel a few queries at most)."""
+    transitions = workflow.available_transitions(claim, request.user)
+    verdicts = list(
+        claim.verdicts.select_related("author", "reviewer")
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+        .order_by("-version")
+    )
+    current = next((v for v in verdicts if v.is_current), None)
+    may_edit = _may_edit_verdict(request.user, claim)
+    if may_edit and verdict_form is None:
+        verdict_form, source_formset = verdict_forms(current)
+    return {
+        "desk_claim": claim,
+        "desk_state_badge": display.state_badge(claim.state, claim.get_state_display()),
+        "desk_article_context": _article_context(claim),
+        "desk_context_problem": _context_problem(claim),
+        "desk_transitions": transitions,
+        "desk_can_comment": any(t.name == "comment" for t in transitions),
+        "desk_assignees": assignable_users() if any(t.name == "assign" for t in transitions) else [],
+        "desk_rating_choices": ratings.CHOICES,
+        "desk_current_verdict": current,
+        "desk_current_rating": display.rating_label(current.rating if current else None),
+        "desk_earlier_verdicts": [v for v in verdicts if not v.is_current],
+        "desk_may_edit_verdict": may_edit,
+        "desk_verdict_form": verdict_form,
+        "desk_source_formset": source_formset,
+        "desk_events": _events(claim),
+    }
+
+
+def _may_edit_verdict(user, claim: Claim) -> bool:
+    """The same rule ``factcheck.services.verdicts`` applies; the page shows a read-only verdict otherwise."""
+    return claim.state in ClaimState.IN_WORK and user.has_perm("factcheck.change_verdict")
+
+
+EVENT_LABELS = {
+    "verdict_edit": "Verdict edited",
+    "source_add": "Source added",
+    "source_remove": "Source removed",
+}
+
+
+def _events(claim: Claim) -> list[ReviewEvent]:
+    events = list(ReviewEvent.objects.filter(claim=claim).select_related("actor").order_by("at", "id"))
+    for event in events:
+        spec = workflow.TRANSITIONS.get(event.transition)
+        event.desk_label = spec.label if spec else EVENT_LABELS.get(event.transition, event.transition)
+    return events
+
+
+def _article_context(claim: Claim):
+    if claim.article is None or claim.text_changed:
+        return ""
+    return display.claim_in_context(claim.article.body, claim.start, claim.end)
+
+
+def _context_problem(claim: Claim) -> str:
+    if claim.article is None:
+        return f"{claim.get_origin_display()}: no article to show."
+    if claim.text_changed:
+        return "The article was edited and this sentence is no longer in it."
+    if claim.start is None or claim.end is None or claim.end > len(claim.article.body):
+        return "The claim's position in the article is not known."
+    return ""

@@ -1,0 +1,260 @@
+"""Claims, their verdicts (every version kept), sources, the audit trail, and which text of
+each article was extracted."""
+
+from enum import nonmember
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from factcheck import ratings
+
+
+class ClaimState(models.TextChoices):
+    """The workflow states; ``factcheck.workflow`` is the only code that changes them."""
+
+    CANDIDATE = "candidate", "Candidate"
+    DISMISSED = "dismissed", "Dismissed"
+    SELECTED = "selected", "Selected"
+    RESEARCHING = "researching", "Researching"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+
+    # Groups of states, one definition each. Open: the desk has not finished with it
+    # (neither published nor dismissed); what tips, due dates and re-matching follow.
+    OPEN = nonmember(frozenset({"candidate", "selected", "researching", "in_review", "approved"}))
+    # Someone should be working on it: selected for checking, not yet submitted.
+    IN_WORK = nonmember(frozenset({"selected", "researching"}))
+
+
+class ClaimOrigin(models.TextChoices):
+    EXTRACTED = "extracted", "Extracted from an article"
+    MANUAL = "manual", "Added by hand"
+    PARTNER = "partner", "Partner tip"
+
+
+class ClaimType(models.TextChoices):
+    """Full Fact's claim typology, as the extractor assigns it heuristically."""
+
+    QUANTITY = "quantity", "Quantity / statistic"
+    CAUSAL = "causal", "Cause and effect / correlation"
+    PREDICTION = "prediction", "Prediction"
+    RULES = "rules", "Rules / laws"
+    PERSONAL = "personal", "Personal experience"
+    QUOTE = "quote", "Quote of fact"
+    OTHER = "other", "Other"
+
+
+class ClaimPriority(models.IntegerChoices):
+    URGENT = 1, "Urgent"
+    HIGH = 2, "High"
+    NORMAL = 3, "Normal"
+    LOW = 4, "Low"
+
+
+class Claim(models.Model):
+    article = models.ForeignKey(
+        "editorial.Article",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="Empty for claims that arrived from partners or were added by hand.",
+    )
+    text = models.TextField()
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    claimant = models.CharField(max_length=300, blank=True, help_text="Who made the claim.")
+    checkworthiness = models.FloatField(default=0.0)
+    claim_type = models.CharField(max_length=16, choices=ClaimType.choices, blank=True)
+    quote = models.TextField(blank=True, help_text="The quoted words, if the claim is a quotation.")
+    features = models.JSONField(default=dict, blank=True, help_text="Why the extractor scored it.")
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # Set by ``claim_match``; the sweep re-queues claims whose matching task was lost.
+    matched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    text_changed = models.BooleanField(
+        default=False, help_text="The article was edited and this sentence is no longer in it."
+    )
+    state = models.CharField(
+        max_length=16, choices=ClaimState.choices, default=ClaimState.CANDIDATE, db_index=True
+    )
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+    )
+    origin = models.CharField(max_length=16, choices=ClaimOrigin.choices, default=ClaimOrigin.MANUAL)
+    priority = models.PositiveSmallIntegerField(choices=ClaimPriority.choices, default=ClaimPriority.NORMAL)
+    due_date = models.DateField(null=True, blank=True)
+    appearance_url = models.URLField(
+        max_length=2000, blank=True, help_text="Where the claim appeared, when it came without an article."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_claims",
+    )
+    # Optimistic-lock counter: bumped on every write, a stale form or transition is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-checkworthiness", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(checkworthiness__gte=0) & Q(checkworthiness__lte=1),
+                name="claim_checkworthiness_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(start__lte=F("end")),
+                name="claim_start_before_end",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "fingerprint"],
+                condition=Q(origin="extracted") & Q(article__isnull=False) & ~Q(fingerprint=""),
+                name="claim_unique_extracted_sentence",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "-checkworthiness"]),
+            models.Index(fields=["updated_at"]),
+            # The admin claim list's default order (its own ordering plus the -pk Django adds
+            # to make it total): deep pages walk this index instead of sorting every claim.
+            models.Index(fields=["-checkworthiness", "-created_at", "-id"], name="claim_list_order_idx"),
+        ]
+        # One permission per workflow transition; the role groups (the data migration
+        # ``workflow_role_groups``) bundle them, and ``factcheck.workflow`` checks them.
+        permissions = [
+            ("select_claim", "Can select a candidate claim for checking"),
+            ("dismiss_claim", "Can dismiss a candidate claim"),
+            ("reopen_claim", "Can reopen a dismissed claim"),
+            ("research_claim", "Can start research on a claim"),
+            ("submit_claim", "Can submit a verdict for review"),
+            ("request_changes_claim", "Can send a verdict back for changes"),
+            ("approve_claim", "Can approve a verdict"),
+            ("publish_claim", "Can publish a fact-check"),
+            ("correct_claim", "Can publish a correction"),
+            ("unpublish_claim", "Can unpublish a fact-check"),
+            ("assign_claim", "Can assign claims to people"),
+            ("comment_claim", "Can comment on claims"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    @property
+    def current_verdict(self) -> "Verdict | None":
+        """The current verdict; uses a prefetch of ``verdicts`` when one was made."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "verdicts" in cache:
+            return next((v for v in cache["verdicts"] if v.is_current), None)
+        return self.verdicts.filter(is_current=True).first()
+
+
+class Verdict(models.Model):
+    """One version of the desk's verdict on a claim. A correction adds a version."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    rating = models.CharField(max_length=16, choices=ratings.CHOICES, blank=True)
+    summary = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authored_verdicts",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_verdicts",
+    )
+    version = models.PositiveIntegerField(default=1, help_text="1 for the first verdict, +1 per correction.")
+    # Optimistic-lock counter for edits of this version (``version`` numbers corrections).
+    revision = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    correction_note = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["claim", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "version"], name="verdict_unique_version"),
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(is_current=True), name="verdict_one_current_per_claim"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Verdict v{self.version} on claim {self.claim_id}: {self.rating or 'unrated'}"
+
+    @property
+    def rating_info(self) -> ratings.Rating | None:
+        return ratings.rating_for(self.rating)
+
+
+class Source(models.Model):
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    accessed_at = models.DateField(null=True, blank=True, default=timezone.localdate)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class ReviewEvent(models.Model):
+    """One row per workflow transition: who moved which claim from where to where, and why."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    transition = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=16, choices=ClaimState.choices)
+    to_state = models.CharField(max_length=16, choices=ClaimState.choices)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set by the e-mail task before sending, so a re-delivered task does not mail twice.
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.from_state} → {self.to_state}"
+
+
+class ArticleExtraction(models.Model):
+    """Which text of an article claims were last extracted from, and when.
+
+    Kept here, not on ``editorial.Article``: the newsroom's content knows nothing of the
+    desk. An article without a row, or whose ``extracted_hash`` differs from its
+    ``content_hash``, is waiting for extraction (the sweep re-queues it).
+    """
+
+    article = models.OneToOneField(
+        "editorial.Article", on_delete=models.CASCADE, primary_key=True, related_name="extraction"
+    )
+    extracted_hash = models.CharField(max_length=64)
+    extracted_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Article {self.article_id} extracted at {self.extracted_at:%Y-%m-%d %H:%M}"

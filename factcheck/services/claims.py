@@ -1,0 +1,68 @@
+"""Claims outside the workflow: a new claim from elsewhere, and edits of a claim's desk fields.
+
+An edit's form carries the ``version`` it was loaded at; the write is a compare-and-set on
+``(id, version)``, so of two people saving the same claim the second is told, not silently
+overwritten. State changes never come through here: see ``factcheck.workflow``.
+"""
+
+import hashlib
+import re
+import unicodedata
+
+from django.db.models import F
+from django.utils import timezone
+
+from factcheck.models import Claim, ClaimState
+from factcheck.signals import claims_created
+from factcheck.workflow import WorkflowError, stale_reason
+
+EDITABLE_FIELDS = frozenset({"text", "claimant", "claim_type", "quote", "priority", "due_date"})
+_SPACE = re.compile(r"\s+")
+
+
+class StaleClaimEdit(WorkflowError):
+    """The claim changed since the form was loaded; ``reason`` says so in plain words."""
+
+
+def claim_fingerprint(text: str) -> str:
+    """The same claim, the same key: Unicode form, case, spacing and end punctuation ignored.
+
+    ``Claim.fingerprint`` for every origin: one sentence of an article (unique per article
+    for extracted claims) or a partner's tip (a repeated tip finds the open one).
+    """
+    normal = _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip().rstrip(".!?;: ")
+    return hashlib.sha256(normal.encode()).hexdigest()[:32]
+
+
+def claim_add(*, text: str, origin: str, claimant: str = "", appearance_url: str = "") -> Claim:
+    """A new candidate claim from outside an article (a tip); matching follows after commit."""
+    claim = Claim.objects.create(
+        text=text.strip(),
+        claimant=claimant.strip(),
+        appearance_url=appearance_url,
+        origin=origin,
+        state=ClaimState.CANDIDATE,
+        fingerprint=claim_fingerprint(text),
+    )
+    claims_created.send(sender=Claim, claim_ids=[claim.pk])
+    return claim
+
+
+def claim_update(*, claim_id: int, expected_version: int | None, fields: dict) -> Claim:
+    """Write ``fields`` if the claim is still at ``expected_version``; bump the version.
+
+    Raises ``StaleClaimEdit`` when someone else wrote first and ``ValueError`` for a field
+    that is not editable here (``state``, ``assignee``, ``version`` …).
+    """
+    forbidden = set(fields) - EDITABLE_FIELDS
+    if forbidden:
+        raise ValueError(f"Not editable on a claim form: {', '.join(sorted(forbidden))}")
+    updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(
+        **fields, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        current = Claim.objects.filter(pk=claim_id).only("updated_at").first()
+        raise StaleClaimEdit(f"{stale_reason(current)} Your changes were not saved.")
+    return Claim.objects.get(pk=claim_id)
+
+

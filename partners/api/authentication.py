@@ -1,0 +1,86 @@
+"""Who is calling: a partner's API key, or a staff member's admin session.
+
+Anything else counts as no credentials, so DRF answers 401 (the first class below names
+the ``Api-Key`` scheme in ``WWW-Authenticate``); 403 is left for a valid key without the
+needed scope.
+"""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from partners import services
+
+SCHEME = "Api-Key"
+
+
+class PartnerPrincipal:
+    """``request.user`` for a key: the partner, never a Django user (so no e-mail, no staff)."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = None
+
+    def __init__(self, api_key):
+        self.api_key = api_key
+        self.partner = api_key.partner
+
+    def __str__(self) -> str:
+        return f"partner:{self.partner.name}"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Api-Key <key>``; a present but unusable key is 401, never ignored."""
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != SCHEME.lower():
+            return None
+        value = value.strip()
+        if not value:
+            raise exceptions.AuthenticationFailed("The Api-Key header carries no key.")
+        api_key = services.api_key_verify(full_key=value)
+        if api_key is None:
+            raise exceptions.AuthenticationFailed("Unknown, revoked or inactive API key.")
+        services.api_key_touch(api_key=api_key)
+        return PartnerPrincipal(api_key), api_key
+
+    def authenticate_header(self, request):
+        return f'{SCHEME} realm="api"'
+
+
+class StaffSessionAuthentication(authentication.SessionAuthentication):
+    """The admin session of an active staff user (CSRF-checked); other sessions count as none."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, auth = result
+        if not (user.is_active and user.is_staff):
+            return None
+        return user, auth
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = ApiKeyAuthentication
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Send `Authorization: Api-Key <key>`. Keys are issued by the desk.",
+        }
+
+
+class StaffSessionScheme(OpenApiAuthenticationExtension):
+    target_class = StaffSessionAuthentication
+    name = "StaffSession"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}

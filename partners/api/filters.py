@@ -1,0 +1,135 @@
+"""Query filters for ``fact-checks/`` and the cursor pagination with its ``ordering``."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+from django_filters.fields import IsoDateTimeField
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination
+
+from factcheck import ratings
+from partners.selectors import matches_text
+
+MIN_YEAR, MAX_YEAR = 1900, 9000  # outside this a timezone shift could overflow
+
+
+class BoundedIsoDateTimeField(IsoDateTimeField):
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(f"Use a year between {MIN_YEAR} and {MAX_YEAR}.")
+        return value
+
+
+class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
+
+
+class FactCheckFilter(django_filters.FilterSet):
+    rating = django_filters.ChoiceFilter(
+        choices=ratings.CHOICES, method="filter_rating", help_text="Current verdict's rating key."
+    )
+    claimant = django_filters.CharFilter(
+        field_name="claimant",
+        lookup_expr="icontains",
+        max_length=300,
+        help_text="Part of the claimant's name.",
+    )
+    outlet = django_filters.CharFilter(
+        method="filter_outlet", max_length=253, help_text="Outlet name or domain (exact, any case)."
+    )
+    published_after = django_filters.DateFilter(
+        field_name="first_published_at",
+        lookup_expr="date__gte",
+        help_text="First published on or after (date).",
+    )
+    published_before = django_filters.DateFilter(
+        field_name="first_published_at",
+        lookup_expr="date__lte",
+        help_text="First published on or before (date).",
+    )
+    updated_since = BoundedIsoDateTimeFilter(
+        field_name="modified_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601 date-time)."
+    )
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=500,
+        help_text="Words that must all appear in the claim, claimant or summary.",
+    )
+
+    def filter_rating(self, queryset, name, value):
+        return queryset.filter(verdicts__is_current=True, verdicts__rating=value)
+
+    def filter_outlet(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(article__outlet__name__iexact=value) | Q(article__outlet__domain__iexact=value)
+        )
+
+    def filter_q(self, queryset, name, value):
+        terms = value.split()[:10]
+        return queryset.filter(matches_text(terms)) if terms else queryset
+
+
+ORDERINGS = {
+    "-published_at": ("-first_published_at", "-id"),
+    "published_at": ("first_published_at", "id"),
+    "-updated_at": ("-modified_at", "-id"),
+    "updated_at": ("modified_at", "id"),
+}
+
+
+class FeedCursorPagination(CursorPagination):
+    """Stable pages over a changing feed; ``ordering`` picks published or updated time."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    orderings: dict[str, tuple[str, ...]] = ORDERINGS
+    default_ordering = "-published_at"
+
+    def get_ordering(self, request, queryset, view):
+        choice = request.query_params.get("ordering", self.default_ordering)
+        if choice not in self.orderings:
+            raise ValidationError({"ordering": [f"Choose one of: {', '.join(self.orderings)}."]})
+        return self.orderings[choice]
+
+    def decode_cursor(self, request):
+        """DRF trusts the position inside a cursor; a forged one must be a 404, not a crash."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                parsed = parse_datetime(cursor.position)
+            except ValueError:
+                parsed = None
+            if parsed is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
+                raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise ValidationError({"page_size": [f"Use a whole number from 1 to {self.max_page_size}."]})
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        params.append(
+            {
+                "name": "ordering",
+                "required": False,
+                "in": "query",
+                "description": "Sort by first publication or last update; `-` for newest first.",
+                "schema": {"type": "string", "enum": list(self.orderings), "default": self.default_ordering},
+            }
+        )
+        for param in params:
+            if param["name"] == "page_size":
+                param["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return params
+
+
+class TipCursorPagination(FeedCursorPagination):
+    orderings = {"-submitted_at": ("-created_at", "-id"), "submitted_at": ("created_at", "id")}
+    default_ordering = "-submitted_at"

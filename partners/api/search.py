@@ -1,0 +1,89 @@
+"""``claims/search``: "has this been checked?" over our published fact-checks and imported ones.
+
+Ranking belongs to ``coverage.matching.search``. This module only
+turns its matches into API rows, drops anything of ours that is not published, and keeps
+the order.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from partners.selectors import factcheck_feed
+from public.claimreview import factcheck_url
+from coverage.matching import search
+from coverage.models import PriorFactCheck
+
+OURS, PRIOR = "claim", "factcheck"  # SearchDoc kinds
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    object_id: int
+    score: float
+
+
+def claims_search(*, text: str, limit: int, min_score: float | None = None) -> list[dict]:
+    """Ranked rows for the API, at most ``limit``, best first (bounded: 5 queries)."""
+    hits = [h for h in _rank(text, limit=limit * 2) if min_score is None or h.score >= min_score]
+    ours = {c.pk: c for c in factcheck_feed().filter(pk__in=[h.object_id for h in hits if h.kind == OURS])}
+    prior = {
+        p.pk: p for p in PriorFactCheck.objects.filter(pk__in=[h.object_id for h in hits if h.kind == PRIOR])
+    }
+    rows = []
+    for hit in hits:
+        if hit.kind == OURS and hit.object_id in ours:
+            rows.append(_ours_row(ours[hit.object_id], hit.score))
+        elif hit.kind == PRIOR and hit.object_id in prior:
+            rows.append(_prior_row(prior[hit.object_id], hit.score))
+        if len(rows) == limit:
+            break
+    return rows
+
+
+def _rank(text: str, *, limit: int) -> list[Hit]:
+    matches = search(text, limit=limit, kinds=(OURS, PRIOR))
+    return [Hit(kind=str(m.kind), object_id=int(m.object_id), score=_unit(m.score)) for m in matches]
+
+
+def _unit(score: float) -> float:
+    return round(min(1.0, max(0.0, float(score))), 4)
+
+
+def _ours_row(claim, score: float) -> dict:
+    verdict = claim.current_verdict
+    rating = verdict.rating_info
+    return {
+        "text": claim.text,
+        "claimant": claim.claimant,
+        "score": score,
+        "kind": "fact_check",
+        "fact_check_id": claim.pk,
+        "claim_review": {
+            "publisher": {"name": settings.ORGANISATION_NAME, "site": settings.SITE_URL},
+            "url": factcheck_url(claim=claim),
+            "title": claim.text,
+            "review_date": claim.first_published_at.date() if claim.first_published_at else None,
+            "textual_rating": rating.label if rating else verdict.rating,
+            "rating_value": rating.value if rating else None,
+        },
+    }
+
+
+def _prior_row(prior: PriorFactCheck, score: float) -> dict:
+    return {
+        "text": prior.claim_reviewed,
+        "claimant": prior.claimant,
+        "score": score,
+        "kind": "prior_fact_check",
+        "fact_check_id": None,
+        "claim_review": {
+            "publisher": {"name": prior.publisher, "site": ""},
+            "url": prior.url,
+            "title": prior.title,
+            "review_date": prior.review_date,
+            "textual_rating": prior.rating_text,
+            "rating_value": prior.rating_value,
+        },
+    }

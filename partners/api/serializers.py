@@ -1,0 +1,192 @@
+"""Input and output shapes. Output serializers list their fields one by one, so nothing
+internal (notes, assignees, users, e-mails, drafts) can appear by accident."""
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from factcheck import ratings
+from core.links import safe_url
+from public.claimreview import factcheck_url
+from factcheck.models import ClaimState
+
+
+def absolute(request, path: str) -> str:
+    """An absolute URL: from the request when there is one, else from SITE_URL (webhooks)."""
+    return request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
+    message = serializers.CharField(help_text="What went wrong, for people.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Per-field messages for a request that did not validate.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+class OutletSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    domain = serializers.CharField()
+
+
+class ArticleSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text="Where the claim appeared (http/https, may be empty).")
+    published_at = serializers.DateTimeField(allow_null=True)
+    outlet = OutletSerializer(allow_null=True)
+
+    def get_url(self, article) -> str:
+        return safe_url(article.url)
+
+
+class SourceSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    title = serializers.CharField()
+    publisher = serializers.CharField()
+    accessed_at = serializers.DateField(allow_null=True)
+
+
+class RatingSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=ratings.CHOICES, help_text="Stable rating key.")
+    label = serializers.CharField()
+    value = serializers.IntegerField(
+        allow_null=True, help_text="ClaimReview ratingValue (1 worst … 5 best); null for text-only ratings."
+    )
+    best = serializers.IntegerField()
+    worst = serializers.IntegerField()
+
+    def to_representation(self, key):
+        rating = ratings.rating_for(key)
+        return {
+            "key": key,
+            "label": rating.label if rating else key,
+            "value": rating.value if rating else None,
+            "best": ratings.BEST_RATING,
+            "worst": ratings.WORST_RATING,
+        }
+
+
+class VerdictSerializer(serializers.Serializer):
+    rating = RatingSerializer()
+    summary = serializers.CharField()
+    version = serializers.IntegerField(help_text="1, plus one per published correction.")
+    published_at = serializers.DateTimeField()
+    sources = SourceSerializer(many=True, source="sources.all")
+
+
+class CorrectionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    note = serializers.CharField(source="correction_note")
+    published_at = serializers.DateTimeField()
+
+
+class FactCheckSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField(help_text="This fact-check in the API.")
+    public_url = serializers.SerializerMethodField(help_text="The fact-check's public page.")
+    text = serializers.CharField()
+    claimant = serializers.CharField()
+    article = ArticleSerializer(allow_null=True)
+    verdict = VerdictSerializer(source="current_verdict")
+    corrections = serializers.SerializerMethodField()
+    published_at = serializers.DateTimeField(source="first_published_at")
+    updated_at = serializers.DateTimeField(source="modified_at")
+
+    def get_url(self, claim) -> str:
+        return absolute(self.context.get("request"), reverse("api:factcheck-detail", kwargs={"pk": claim.pk}))
+
+    def get_public_url(self, claim) -> str:
+        return factcheck_url(claim=claim)
+
+    @extend_schema_field(CorrectionSerializer(many=True))
+    def get_corrections(self, claim):
+        """Published versions that carry a correction note, oldest first (never drafts)."""
+        versions = sorted(claim.verdicts.all(), key=lambda v: v.version)
+        corrected = [v for v in versions if v.published_at is not None and v.correction_note]
+        return CorrectionSerializer(corrected, many=True).data
+
+
+class FactCheckRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+
+
+class TipInputSerializer(serializers.Serializer):
+    text = serializers.CharField(min_length=10, max_length=2000, help_text="The claim to check.")
+    url = serializers.URLField(
+        max_length=2000, required=False, allow_blank=True, help_text="Where the claim appeared (http/https)."
+    )
+    context = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    claimant = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def validate_url(self, value: str) -> str:
+        if value and not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("Only http and https URLs are accepted.")
+        return value
+
+
+class TipSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    url = serializers.CharField(source="appearance_url")
+    context = serializers.CharField(source="tip.context")
+    claimant = serializers.CharField()
+    state = serializers.ChoiceField(choices=ClaimState.choices, help_text="Where the desk is with it.")
+    submitted_at = serializers.DateTimeField(source="created_at")
+    fact_check = serializers.SerializerMethodField(help_text="Set once the fact-check is published.")
+
+    @extend_schema_field(FactCheckRefSerializer(allow_null=True))
+    def get_fact_check(self, claim):
+        if not getattr(claim, "is_published", False):
+            return None
+        path = reverse("api:factcheck-detail", kwargs={"pk": claim.pk})
+        return {"id": claim.pk, "url": absolute(self.context.get("request"), path)}
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(min_length=3, max_length=1000, help_text="The claim text to look up.")
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+    min_score = serializers.FloatField(
+        min_value=0.0, max_value=1.0, required=False, help_text="Drop matches scoring below this (0–1)."
+    )
+
+
+class PublisherSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    site = serializers.CharField()
+
+
+class ClaimReviewRefSerializer(serializers.Serializer):
+    publisher = PublisherSerializer()
+    url = serializers.CharField()
+    title = serializers.CharField()
+    review_date = serializers.DateField(allow_null=True)
+    textual_rating = serializers.CharField()
+    rating_value = serializers.FloatField(allow_null=True)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    claimant = serializers.CharField()
+    score = serializers.FloatField(help_text="Similarity, 0–1; higher is closer.")
+    kind = serializers.ChoiceField(choices=["fact_check", "prior_fact_check"])
+    fact_check_id = serializers.IntegerField(allow_null=True, help_text="Ours: the fact-check's id.")
+    claim_review = ClaimReviewRefSerializer()
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    claims = SearchResultSerializer(many=True)
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class JsonLdField(serializers.JSONField):
+    pass

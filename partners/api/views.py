@@ -1,0 +1,178 @@
+"""Partner API views: thin; querysets come from ``queries``, writes from ``partners.services``."""
+
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from partners import services
+from partners.api import serializers as s
+from partners.api.authentication import ApiKeyAuthentication, StaffSessionAuthentication
+from partners.api.filters import FactCheckFilter, FeedCursorPagination, TipCursorPagination
+from partners.api.permissions import HasScope, partner_of
+from partners.selectors import factcheck_feed, factcheck_keys, factchecks_by_ids, partner_tips
+from partners.api.search import claims_search
+from partners.api.throttling import ApiKeyRateThrottle
+from public.claimreview import claimreview_build
+
+_ERRORS = {
+    400: "The request did not validate; `error.fields` says which parameter and why.",
+    401: "No credentials, or an unknown, revoked or inactive-partner API key.",
+    403: "The API key lacks the scope this endpoint needs.",
+    404: "No such resource (or not visible to this partner).",
+    415: "The body is not JSON (or form data) the API can read.",
+    429: "Too many requests for this key; retry after `Retry-After` seconds.",
+}
+
+
+def errors(*codes: int) -> dict:
+    return {code: OpenApiResponse(s.ErrorSerializer, description=_ERRORS[code]) for code in codes}
+
+
+class JsonLdRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class PartnerAPIView(APIView):
+    """Keys or staff sessions, scope checks, per-key throttles; HTML only for staff sessions."""
+
+    authentication_classes = [ApiKeyAuthentication, StaffSessionAuthentication]
+    permission_classes = [HasScope]
+    throttle_classes = [ApiKeyRateThrottle]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        user = getattr(request, "_user", None)
+        if isinstance(getattr(response, "accepted_renderer", None), BrowsableAPIRenderer) and not (
+            user is not None and user.is_authenticated and user.is_staff
+        ):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List published fact-checks",
+        description="Newest first by default. Only published fact-checks are ever listed.",
+        responses={200: s.FactCheckSerializer(many=True), **errors(400, 401, 403, 404, 429)},
+    )
+)
+class FactCheckListView(PartnerAPIView, generics.ListAPIView):
+    """Published fact-checks, newest first; filter, order and page through them."""
+
+    # Filters and cursor run on the lean ``factcheck_keys()``; only the page's rows are loaded
+    # in full (10,000 wide rows with their joins would otherwise be sorted for every page).
+
+    serializer_class = s.FactCheckSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = FactCheckFilter
+    pagination_class = FeedCursorPagination
+    queryset = factcheck_keys()
+
+    def get_queryset(self):
+        return factcheck_keys().only("pk", "updated_at")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = factchecks_by_ids([claim.pk for claim in page])
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="One published fact-check",
+        responses={200: s.FactCheckSerializer, **errors(401, 403, 404, 429)},
+    )
+)
+class FactCheckDetailView(PartnerAPIView, generics.RetrieveAPIView):
+    serializer_class = s.FactCheckSerializer
+    queryset = factcheck_feed()
+
+    def get_queryset(self):
+        return factcheck_feed()
+
+
+class ClaimReviewView(PartnerAPIView):
+    renderer_classes = [JsonLdRenderer, JSONRenderer]
+
+    @extend_schema(
+        summary="ClaimReview JSON-LD of a published fact-check",
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="A schema.org ClaimReview document."),
+            **errors(401, 403, 404, 429),
+        },
+    )
+    def get(self, request, pk: int):
+        claim = get_object_or_404(factcheck_feed(), pk=pk)
+        return Response(claimreview_build(claim=claim))
+
+
+class ClaimSearchView(PartnerAPIView):
+    @extend_schema(
+        summary="Has this been checked? Ranked matches for a claim",
+        description=(
+            "Runs the prior-coverage matcher on `q` and returns our published fact-checks and "
+            "imported fact-checks by others, best match first. No minimum score unless `min_score` is given."
+        ),
+        parameters=[s.SearchQuerySerializer],
+        responses={200: s.SearchResponseSerializer, **errors(400, 401, 403, 429)},
+    )
+    def get(self, request):
+        query = s.SearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        rows = claims_search(text=params["q"], limit=params["limit"], min_score=params.get("min_score"))
+        return Response(s.SearchResponseSerializer({"query": params["q"], "claims": rows}).data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Your tips",
+        description="Tips this partner sent, newest first, with the desk's state and the fact-check once published.",
+        responses={200: s.TipSerializer(many=True), **errors(400, 401, 403, 404, 429)},
+    ),
+    post=extend_schema(
+        summary="Send a tip (scope `submit`)",
+        description="Repeating one of your own open tips returns it (200) instead of creating another.",
+        request=s.TipInputSerializer,
+        responses={
+            201: OpenApiResponse(s.TipSerializer, description="A new tip."),
+            200: OpenApiResponse(s.TipSerializer, description="The same open tip you sent before."),
+            **errors(400, 401, 403, 415, 429),
+        },
+    ),
+)
+class TipListCreateView(PartnerAPIView, generics.ListAPIView):
+    serializer_class = s.TipSerializer
+    pagination_class = TipCursorPagination
+    required_scopes = {"POST": "submit"}
+
+    def get_queryset(self):
+        return partner_tips(partner_of(self.request))
+
+    def post(self, request):
+        data = s.TipInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.tip_submit(partner=partner_of(request), **data.validated_data)
+        tip = partner_tips(partner_of(request)).get(pk=result.claim.pk)
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(s.TipSerializer(tip, context={"request": request}).data, status=code)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="One of your tips", responses={200: s.TipSerializer, **errors(401, 403, 404, 429)}
+    )
+)
+class TipDetailView(PartnerAPIView, generics.RetrieveAPIView):
+    serializer_class = s.TipSerializer
+
+    def get_queryset(self):
+        return partner_tips(partner_of(self.request))

@@ -1,0 +1,171 @@
+"""Partner services: API keys (created, checked, revoked) and tips submitted through the API.
+
+A key reads ``fc_<prefix>.<secret>``: the prefix finds the row, the secret is checked
+against ``hashed_secret``. Only the hash is stored, so a key is shown once, at creation.
+The secret is 32 random bytes, so a fast keyed hash (HMAC-SHA256 with a per-key salt) is
+enough: there is nothing to brute-force that a slow hash would protect.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ApplicationError
+from factcheck.models import Claim, ClaimOrigin, ClaimState
+from factcheck.services.claims import claim_add, claim_fingerprint
+from partners.models import ApiKey, Partner, Tip
+
+KEY_PREFIX = "fc_"
+_HASH_SCHEME = "hmac-sha256"
+# Only refresh ``last_used_at`` this often: a write per request would cost more than it tells.
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+class ScopeError(ApplicationError):
+    """An unusable scope list; ``reason`` says which scope is wrong."""
+
+
+def _hash_secret(secret: str, salt: str) -> str:
+    digest = hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest()
+    return f"{_HASH_SCHEME}${salt}${digest}"
+
+
+def scopes_normalise(scopes) -> str:
+    """``"read, submit"`` or ``["read"]`` → ``"read,submit"``; unknown scopes are refused."""
+    items = scopes.split(",") if isinstance(scopes, str) else list(scopes)
+    cleaned = []
+    for item in items:
+        scope = item.strip().lower()
+        if not scope:
+            continue
+        if scope not in ApiKey.SCOPES:
+            raise ScopeError(f"Unknown scope {scope!r}; choose from {', '.join(ApiKey.SCOPES)}.")
+        if scope not in cleaned:
+            cleaned.append(scope)
+    if not cleaned:
+        raise ScopeError("A key needs at least one scope.")
+    return ",".join(sorted(cleaned, key=ApiKey.SCOPES.index))
+
+
+def partner_ensure(*, name: str) -> tuple[Partner, bool]:
+    """The partner with this name, created (active) when missing."""
+    name = name.strip()
+    if not name:
+        raise ValueError("A partner needs a name.")
+    return Partner.objects.get_or_create(name=name)
+
+
+def api_key_create(*, partner: Partner, name: str = "", scopes="read") -> tuple[ApiKey, str]:
+    """Create a key and return it with the full key string, which is never stored."""
+    scope_text = scopes_normalise(scopes)
+    prefix = secrets.token_hex(6)
+    while ApiKey.objects.filter(prefix=prefix).exists():  # 48 bits: practically never loops
+        prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(
+        partner=partner,
+        name=name.strip(),
+        prefix=prefix,
+        hashed_secret=_hash_secret(secret, secrets.token_hex(16)),
+        scopes=scope_text,
+    )
+    return key, f"{KEY_PREFIX}{prefix}.{secret}"
+
+
+def _split(full_key: str) -> tuple[str, str] | None:
+    if not full_key.startswith(KEY_PREFIX) or "." not in full_key:
+        return None
+    prefix, _, secret = full_key[len(KEY_PREFIX) :].partition(".")
+    # Prefixes are hex; anything else (a NUL byte makes PostgreSQL raise) is no key at all.
+    if not prefix or not secret or len(prefix) > 16 or not (prefix.isascii() and prefix.isalnum()):
+        return None
+    return prefix, secret
+
+
+def _secret_matches(secret: str, hashed: str) -> bool:
+    scheme, _, rest = hashed.partition("$")
+    salt, _, _digest = rest.partition("$")
+    if scheme != _HASH_SCHEME or not salt:
+        return False
+    return hmac.compare_digest(_hash_secret(secret, salt), hashed)
+
+
+def api_key_verify(*, full_key: str) -> ApiKey | None:
+    """The live key for this string, or None if unknown, wrong, revoked or its partner inactive.
+
+    One query (the key with its partner). The secret is compared in constant time.
+    """
+    parts = _split(full_key.strip())
+    if parts is None:
+        return None
+    prefix, secret = parts
+    key = ApiKey.objects.select_related("partner").filter(prefix=prefix).first()
+    if key is None or not _secret_matches(secret, key.hashed_secret):
+        return None
+    if key.revoked or not key.partner.active:
+        return None
+    return key
+
+
+def api_key_touch(*, api_key: ApiKey) -> None:
+    """Record use, at most once a minute per key (a compare-and-set, no lost updates)."""
+    now = timezone.now()
+    last = api_key.last_used_at
+    if last is not None and (now - last).total_seconds() < LAST_USED_RESOLUTION_SECONDS:
+        return
+    ApiKey.objects.filter(pk=api_key.pk, last_used_at=last).update(last_used_at=now)
+    api_key.last_used_at = now
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    if not api_key.revoked:
+        api_key.revoked = True
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked", "revoked_at"])
+    return api_key
+
+
+@dataclass(frozen=True)
+class TipResult:
+    tip: Tip
+    created: bool
+
+    @property
+    def claim(self) -> Claim:
+        return self.tip.claim
+
+
+def tip_submit(
+    *, partner: Partner, text: str, url: str = "", context: str = "", claimant: str = ""
+) -> TipResult:
+    """Record a partner's tip as a candidate claim, or return the partner's open duplicate.
+
+    1. lock the partner row, so two identical tips sent at once make one claim;
+    2. look for the partner's own open tip whose claim has the same fingerprint (case,
+       spacing and end punctuation do not matter);
+    3. otherwise create the ``Claim`` (origin partner, state candidate) and its ``Tip``;
+       matching follows after commit (``claims_created``).
+    """
+    fingerprint = claim_fingerprint(text)
+    with transaction.atomic():
+        Partner.objects.select_for_update().filter(pk=partner.pk).first()
+        existing = (
+            Tip.objects.filter(
+                partner=partner,
+                claim__origin=ClaimOrigin.PARTNER,
+                claim__fingerprint=fingerprint,
+                claim__state__in=ClaimState.OPEN,
+            )
+            .select_related("claim")
+            .order_by("submitted_at", "id")
+            .first()
+        )
+        if existing is not None:
+            return TipResult(tip=existing, created=False)
+        claim = claim_add(text=text, origin=ClaimOrigin.PARTNER, claimant=claimant, appearance_url=url)
+        tip = Tip.objects.create(claim=claim, partner=partner, context=context.strip())
+    return TipResult(tip=tip, created=True)
