@@ -156,8 +156,8 @@ def _measure(client, repeat: int, *, total: int) -> dict[str, tuple[float, float
 
 
 def _seed(count: int, rng: random.Random, *, start: int) -> None:
-    from editorial.models import Article, Outlet
     from coverage.models import CoverageMatch, PriorFactCheck
+    from editorial.models import Article, Outlet
     from factcheck.models import Claim, ClaimOrigin, Verdict
 
     outlets = [Outlet.objects.get_or_create(name=f"Outlet {n}")[0] for n in range(20)]
@@ -173,7 +173,6 @@ def _seed(count: int, rng: random.Random, *, start: int) -> None:
                 body="Body.",
                 external_key=f"bench:{n}",
                 content_hash="x",
-                extracted_hash="x",
             )
             for n in range(offset // 10, (offset + size + 9) // 10)
         )

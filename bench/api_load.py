@@ -90,11 +90,11 @@ def seed(count: int) -> str:
     from django.db import transaction
     from django.utils import timezone
 
-    from editorial.models import Article, Outlet
-    from partners import services as partners
-    from coverage.services import search_index_sync
     from coverage.models import PriorFactCheck
+    from coverage.services import search_index_sync
+    from editorial.models import Article, Outlet
     from factcheck.models import Claim, ClaimState, Source, Verdict
+    from partners import services as partners
 
     now = timezone.now()
     with transaction.atomic():

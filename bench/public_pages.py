@@ -39,8 +39,8 @@ def _populate(n: int) -> str:
     import datetime as dt
 
     from editorial.models import Article, Outlet
-    from public.claimreview import factcheck_slug
     from factcheck.models import Claim, Source, Verdict
+    from public.claimreview import factcheck_slug
 
     outlet = Outlet.objects.create(name="Bench Outlet")
     base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -145,9 +145,9 @@ def _records(collection: list[dict]):
 
 
 def _build_index(collection: list[dict]) -> tuple[dict[int, str], float, int]:
-    from coverage.services import prior_factchecks_import
     from coverage.matching.index import searchdocs_embed
     from coverage.models import PriorFactCheck
+    from coverage.services import prior_factchecks_import
 
     started = time.perf_counter()
     report = prior_factchecks_import(records=list(_records(collection)))

@@ -56,8 +56,8 @@ def _setup(db: str) -> None:
 def _seed(n: int):
     from django.contrib.auth.hashers import make_password
 
-    from factcheck.models import Claim, ClaimState, Source, Verdict
     from desk.roles import desk_user_set_role
+    from factcheck.models import Claim, ClaimState, Source, Verdict
 
     author, _ = desk_user_set_role(username="bench_author", role="Fact-checker")
     editors = [desk_user_set_role(username=f"bench_editor{i}", role="Editor")[0] for i in range(8)]

@@ -260,7 +260,9 @@ FACTCHECK_REMATCH_WINDOW_DAYS = env_int("FACTCHECK_REMATCH_WINDOW_DAYS", 180)
 # The check-worthiness model's JSON weights (default: the artifact in factcheck/extraction/).
 FACTCHECK_CHECKWORTHINESS_MODEL = env_str("FACTCHECK_CHECKWORTHINESS_MODEL")
 # Where train_checkworthiness reads the shared benchmark data sets.
-FACTCHECK_BENCHMARKS_DIR = Path(env_str("FACTCHECK_BENCHMARKS_DIR") or BASE_DIR.parent / "shared" / "benchmarks")
+FACTCHECK_BENCHMARKS_DIR = Path(
+    env_str("FACTCHECK_BENCHMARKS_DIR") or BASE_DIR.parent / "shared" / "benchmarks"
+)
 # The sentence-embedding model (the optional extra): off switch, another ONNX file, threads
 # (0: onnxruntime's choice); faiss threads, and from how many vectors dense search is
 # approximate (an IVF index) instead of exact.

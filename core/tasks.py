@@ -48,7 +48,9 @@ class Task(DjangoTask):
         except BrokerError as exc:
             _broker_down_until = time.monotonic() + BROKER_DOWN_SKIP_SECONDS
             record_unqueued(self.name)
-            logger.warning("Broker unavailable, %s%r not queued (the sweep will retry): %s", self.name, args, exc)
+            logger.warning(
+                "Broker unavailable, %s%r not queued (the sweep will retry): %s", self.name, args, exc
+            )
             return False
         return True
 

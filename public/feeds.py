@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 
-from public.claimreview import claim_reviewed_text, factcheck_dates, factcheck_url
 from public import presenters, selectors
+from public.claimreview import claim_reviewed_text, factcheck_dates, factcheck_url
 
 FEED_ITEMS = 50
 

@@ -3,8 +3,8 @@
 from django.utils.safestring import SafeString, mark_safe
 
 from core.links import safe_url
-
 from factcheck import ratings
+from factcheck.models import Claim, Verdict
 from public.claimreview import (
     claimreview_build,
     factcheck_dates,
@@ -12,7 +12,6 @@ from public.claimreview import (
     jsonld_dumps,
     published_versions,
 )
-from factcheck.models import Claim, Verdict
 
 
 def rating_badge(key: str) -> dict:

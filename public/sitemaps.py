@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from public.claimreview import factcheck_slug
 from public import selectors
+from public.claimreview import factcheck_slug
 
 
 class _SiteUrlSitemap(Sitemap):

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from factcheck import ratings
-from public.claimreview import datafeed_build, factcheck_slug, jsonld_dumps
 from public import presenters, selectors
 from public.caching import conditional_public, set_last_modified
+from public.claimreview import datafeed_build, factcheck_slug, jsonld_dumps
 
 PAGE_SIZE = 20
 

@@ -3,9 +3,9 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from coverage.models import PriorFactCheck
 from editorial.models import Article, Outlet
 from editorial.services import content_hash
-from coverage.models import PriorFactCheck
 from factcheck.models import Claim, Source, Verdict
 
 
@@ -79,6 +79,25 @@ class PriorFactCheckFactory(factory.django.DjangoModelFactory):
 
 
 # --- workflow roles (issue 3) -------------------------------------------------------------
+
+
+class TipFactory(factory.django.DjangoModelFactory):
+    """A partner's tip with its claim (origin partner, a candidate)."""
+
+    class Meta:
+        model = "partners.Tip"
+
+    claim = factory.SubFactory(ClaimFactory, origin="partner", article=None)
+    partner = factory.SubFactory("tests.factories.PartnerFactory")
+    context = "Seen on a partner's feed."
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.Partner"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
 
 
 def _join_role(user, create: bool, role: str) -> None:

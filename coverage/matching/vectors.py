@@ -272,7 +272,11 @@ class VectorCache:
         if self._build is not None and self.ann is None:
             return "building (exact meanwhile)"
         if self.ann is None:
-            why = "faiss not installed" if self._size >= settings.FACTCHECK_ANN_MIN_ROWS else f"< {settings.FACTCHECK_ANN_MIN_ROWS:,} rows"
+            why = (
+                "faiss not installed"
+                if self._size >= settings.FACTCHECK_ANN_MIN_ROWS
+                else f"< {settings.FACTCHECK_ANN_MIN_ROWS:,} rows"
+            )
             return f"off, exact ({why})"
         return f"{self.ann.description}, built in {self.ann_build_seconds:.1f} s over {self.ann.entries:,} vectors"
 

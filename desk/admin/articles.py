@@ -14,10 +14,10 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from editorial.admin import ArticleAdmin
-from editorial.models import Article
 from desk.admin import display
 from desk.admin.claims import best_match_subquery
+from editorial.admin import ArticleAdmin
+from editorial.models import Article
 from factcheck.models import ArticleExtraction, Claim
 from factcheck.tasks import extract_claims as extract_claims_task
 
@@ -67,14 +67,16 @@ class ClaimInline(admin.TabularInline):
 
 class DeskArticleAdmin(ArticleAdmin):
     change_form_template = "admin/factcheck/article_change_form.html"
-    list_display = ["title", "outlet", "published_at", "claim_count", "extraction", "updated_at"]
+    list_display = ["title", "outlet", "published_at", "claim_count", "extraction_state", "updated_at"]
     inlines = [ClaimInline]
 
     def get_queryset(self, request):
         # A correlated count, not a JOIN + GROUP BY that every other list query would carry.
         claims = Claim.objects.filter(article=OuterRef("pk")).order_by().values("article")
         count = Subquery(claims.annotate(n=Count("id")).values("n")[:1])
-        done = ArticleExtraction.objects.filter(article=OuterRef("pk"), extracted_hash=OuterRef("content_hash"))
+        done = ArticleExtraction.objects.filter(
+            article=OuterRef("pk"), extracted_hash=OuterRef("content_hash")
+        )
         return super().get_queryset(request).annotate(n_claims=Coalesce(count, 0), is_extracted=Exists(done))
 
     def get_fieldsets(self, request, obj=None):
@@ -109,7 +111,7 @@ class DeskArticleAdmin(ArticleAdmin):
         return article.n_claims
 
     @admin.display(description="Extraction")
-    def extraction(self, article):
+    def extraction_state(self, article):
         if not article.is_extracted:
             return format_html('<span class="desk-overdue">{}</span>', "pending")
         return format_html('<span class="desk-muted">{}</span>', "done")

@@ -16,8 +16,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from factcheck import workflow
+from coverage.models import CoverageMatch, MatchStatus
 from desk.admin import actions, display, views
+from desk.admin.coverage import CoverageMatchInline
 from desk.admin.filters import (
     AssigneeFilter,
     CheckworthinessBandFilter,
@@ -28,9 +29,8 @@ from desk.admin.filters import (
     is_overdue,
 )
 from desk.admin.paginator import IdFirstPaginator
-from coverage.models import CoverageMatch, MatchStatus
-from desk.admin.coverage import CoverageMatchInline
 from desk.admin.panels import claim_page_context
+from factcheck import workflow
 from factcheck.models import Claim, Verdict
 from factcheck.services.claims import StaleClaimEdit, claim_update
 
@@ -58,7 +58,9 @@ class ClaimForm(forms.ModelForm):
             current = Claim.objects.filter(pk=self.instance.pk).only("version", "updated_at").first()
             if current is not None and cleaned.get("version") != current.version:
                 # Same sentence as a stale transition: "... changed by another editor at 10:42; ..."
-                raise forms.ValidationError(f"{workflow.stale_reason(current)} Your changes below were not saved.")
+                raise forms.ValidationError(
+                    f"{workflow.stale_reason(current)} Your changes below were not saved."
+                )
         return cleaned
 
 

@@ -5,11 +5,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from editorial.models import Article
-
-from factcheck import ratings
 from coverage.models import CoverageMatch, MatchStatus
+from editorial.models import Article
+from factcheck import ratings
 from factcheck.models import ClaimState, Verdict
+
 
 class AssigneeFilter(admin.SimpleListFilter):
     title = "assignee"

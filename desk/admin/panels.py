@@ -2,10 +2,10 @@
 
 from django.db.models import Prefetch
 
-from factcheck import ratings, workflow
 from desk.admin import display
 from desk.admin.actions import assignable_users
 from desk.admin.verdict_forms import verdict_forms
+from factcheck import ratings, workflow
 from factcheck.models import Claim, ClaimState, ReviewEvent, Source
 
 

@@ -9,9 +9,9 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from factcheck.services import verdicts
 from desk.admin.verdict_forms import source_rows, verdict_forms
 from factcheck.models import Claim
+from factcheck.services import verdicts
 
 
 def save_verdict_from_post(model_admin, request, claim: Claim):

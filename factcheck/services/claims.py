@@ -64,5 +64,3 @@ def claim_update(*, claim_id: int, expected_version: int | None, fields: dict) -
         current = Claim.objects.filter(pk=claim_id).only("updated_at").first()
         raise StaleClaimEdit(f"{stale_reason(current)} Your changes were not saved.")
     return Claim.objects.get(pk=claim_id)
-
-

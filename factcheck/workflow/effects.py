@@ -88,6 +88,8 @@ def follow_up(claim: Claim, event: ReviewEvent, author_id: int | None) -> None:
     if recipients:
         send_review_event_email_task.delay_on_commit(event.pk, recipients)
     claim_transitioned.send(sender=Claim, claim_id=claim.pk, transition=event.transition, event_id=event.pk)
+
+
 def mail_recipients(claim: Claim, event: ReviewEvent, author_id: int | None) -> list[int]:
     """User ids to tell, never the actor themself (they know what they just did)."""
     wanted: set[int | None] = set()

@@ -17,7 +17,6 @@ from core.errors import ApplicationError, error_body
 logger = logging.getLogger(__name__)
 
 
-
 class Refused(exceptions.APIException):
     status_code = 400
     default_code = "refused"

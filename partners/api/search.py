@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from partners.selectors import factcheck_feed
-from public.claimreview import factcheck_url
 from coverage.matching import search
 from coverage.models import PriorFactCheck
+from partners.selectors import factcheck_feed
+from public.claimreview import factcheck_url
 
 OURS, PRIOR = "claim", "factcheck"  # SearchDoc kinds
 

@@ -7,10 +7,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from factcheck import ratings
 from core.links import safe_url
-from public.claimreview import factcheck_url
+from factcheck import ratings
 from factcheck.models import ClaimState
+from public.claimreview import factcheck_url
 
 
 def absolute(request, path: str) -> str:

@@ -14,9 +14,9 @@ from partners.api import serializers as s
 from partners.api.authentication import ApiKeyAuthentication, StaffSessionAuthentication
 from partners.api.filters import FactCheckFilter, FeedCursorPagination, TipCursorPagination
 from partners.api.permissions import HasScope, partner_of
-from partners.selectors import factcheck_feed, factcheck_keys, factchecks_by_ids, partner_tips
 from partners.api.search import claims_search
 from partners.api.throttling import ApiKeyRateThrottle
+from partners.selectors import factcheck_feed, factcheck_keys, factchecks_by_ids, partner_tips
 from public.claimreview import claimreview_build
 
 _ERRORS = {

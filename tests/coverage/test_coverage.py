@@ -7,8 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from core import embedding
 from coverage import tasks
-from factcheck import workflow
+from coverage.matching import ranking
+from coverage.models import CoverageMatch, MatchStatus, PriorFactCheck, SearchDoc
 from coverage.services import (
     CoverageError,
     claim_match,
@@ -17,9 +19,7 @@ from coverage.services import (
     rating_key_for,
     verdict_draft_from_match,
 )
-from core import embedding
-from coverage.matching import ranking
-from coverage.models import CoverageMatch, MatchStatus, PriorFactCheck, SearchDoc
+from factcheck import workflow
 from factcheck.models import Verdict
 from tests.factories import ClaimFactory, FactCheckerFactory, UserFactory, claim_in_state
 

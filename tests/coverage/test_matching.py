@@ -5,12 +5,12 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from coverage.claimreview import ClaimReviewRecord
-from coverage.services import prior_factchecks_import
 from core import embedding
+from coverage.claimreview import ClaimReviewRecord
 from coverage.matching import search, semantic_available, vectors
 from coverage.matching.index import searchdocs_embed
 from coverage.models import PriorFactCheck, SearchDoc
+from coverage.services import prior_factchecks_import
 
 CHECKS = [
     ("Vaccines given to children cause autism.", "Do childhood vaccines cause autism?"),

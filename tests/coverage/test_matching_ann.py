@@ -1,6 +1,6 @@
 """Dense search through the ANN index (faiss IVF), forced on small collections.
 
-Production switches to the index from ``vectors.ANN_MIN_ROWS`` (200k) vectors; here the
+Production switches to the index from ``FACTCHECK_ANN_MIN_ROWS`` (200k) vectors; here the
 threshold is lowered so the same code path runs on a handful of fact-checks.
 """
 
@@ -20,8 +20,8 @@ PARAPHRASE = "A viral post says kids get autism from their vaccine shots, doctor
 
 
 @pytest.fixture
-def ann_forced(monkeypatch):
-    monkeypatch.setattr(vectors, "ANN_MIN_ROWS", 1)
+def ann_forced(monkeypatch, settings):
+    settings.FACTCHECK_ANN_MIN_ROWS = 1
     monkeypatch.setattr(vectors, "ANN_IN_BACKGROUND", False)
     assert ann.available(), "requirements-embeddings.txt installs faiss-cpu"
 

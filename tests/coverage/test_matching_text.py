@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from coverage.claimreview import ClaimReviewRecord
-from coverage.services import prior_factchecks_import
 from coverage.matching import search
 from coverage.matching.text import query_terms, query_text, split_compound, word_count
+from coverage.services import prior_factchecks_import
 
 
 def test_split_compound_finds_the_glued_words():

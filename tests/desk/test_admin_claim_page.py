@@ -5,7 +5,6 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from desk.admin.panels import claim_page_context
 from coverage.models import CoverageMatch
 from factcheck.models import Claim, ClaimState, ReviewEvent, Source, Verdict
 from factcheck.services.verdicts import verdict_save
@@ -300,16 +299,6 @@ def test_prior_coverage_matches_are_on_the_claim_page(client, editor, claim):
     html = client.get(page_url(claim)).content.decode()
     assert "Mostly false" in html and "Unemployment is 4.2%." in html
     assert html.index("Mostly false") < html.index("Unemployment is 4.2%.")  # best score first
-
-
-def test_matches_panel_lists_each_match_with_its_verdict(rf, editor, claim):
-    _two_matches(claim)
-    request = rf.get("/")
-    request.user = editor
-    rows = claim_page_context(request, claim, matches_panel=True)["desk_matches"]
-    assert [row["match"].score for row in rows] == [0.9, 0.7]
-    assert rows[0]["verdict"] == "Mostly false" and rows[0]["url"] == ""  # javascript: is not a link
-    assert ">False<" in rows[1]["verdict"]
 
 
 def test_correction_and_comment_from_the_page(client, editor, other_editor, fact_checker, claim):

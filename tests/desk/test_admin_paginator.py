@@ -5,8 +5,8 @@ included, whatever the ordering."""
 import pytest
 from django.urls import reverse
 
-from desk.admin.paginator import IdFirstPaginator
 from coverage.models import CoverageMatch, MatchStatus
+from desk.admin.paginator import IdFirstPaginator
 from tests.factories import ClaimFactory, PriorFactCheckFactory, VerdictFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from django.db import OperationalError, connection, transaction
 
 from editorial.models import Article
 from editorial.services import content_hash
-from factcheck.services import extraction as services
 from factcheck.models import Claim, ClaimOrigin, ClaimState
+from factcheck.selectors import article_is_extracted
+from factcheck.services import extraction as services
 from factcheck.services.claims import claim_fingerprint
 from factcheck.tasks import extract_claims
 from tests.factories import ArticleFactory, ClaimFactory
@@ -57,7 +58,7 @@ def test_extraction_creates_scored_attributed_claims_and_marks_the_article():
     assert claims[2].quote == "We cut taxes for 3 million families"
     assert_anchored(article)
     article.refresh_from_db()
-    assert not article.needs_extraction
+    assert article_is_extracted(article)
 
 
 def test_running_twice_creates_no_duplicates_and_writes_nothing(django_assert_max_num_queries):

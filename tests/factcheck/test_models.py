@@ -1,8 +1,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from factcheck import ratings
 from coverage.models import CoverageMatch
+from factcheck import ratings
 from factcheck.models import Claim, ClaimOrigin, ClaimState, Verdict
 from tests.factories import (
     ArticleFactory,

@@ -3,8 +3,8 @@
 import pytest
 
 from factcheck import workflow
-from factcheck.services import verdicts
 from factcheck.models import ClaimState, ReviewEvent
+from factcheck.services import verdicts
 from tests.factories import ClaimFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]

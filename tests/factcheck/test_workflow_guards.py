@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from factcheck import workflow
-from factcheck.services import verdicts
 from factcheck.models import ClaimState, ReviewEvent, Verdict
+from factcheck.services import verdicts
 from factcheck.workflow import TransitionNotAllowed
 from tests.factories import (
     EditorFactory,

@@ -13,8 +13,8 @@ from factcheck.workflow import TRANSITIONS, TransitionNotAllowed
 from tests.factcheck.workflow_support import (
     EDITOR_TRANSITIONS,
     EXPECTED_TARGET,
-    TABLE,
     FACT_CHECKER_TRANSITIONS,
+    TABLE,
     forbidden_cases,
     inputs_for,
     state_cases,

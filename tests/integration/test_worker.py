@@ -21,7 +21,7 @@ def test_imported_article_is_extracted_by_the_worker(celery_worker_process, tmp_
     article = Article.objects.get()
 
     assert wait_for(
-        lambda: Article.objects.filter(pk=article.pk, extracted_at__isnull=False).exists(), timeout=60
+        lambda: Article.objects.filter(pk=article.pk, extraction__isnull=False).exists(), timeout=60
     ), celery_worker_process.log_path.read_text()
     assert article.claims.count() >= 1
     # The worker logs "succeeded" a moment after the task's transaction committed.

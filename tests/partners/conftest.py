@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from partners import services as partners
 from factcheck.models import ClaimState
+from partners import services as partners
 from partners.models import Partner
 from tests import factories
 

@@ -20,7 +20,7 @@ def test_method_not_allowed_is_json(api):
 
 
 def test_server_error_under_api_is_json(rf):
-    from partners.api.exceptions import handler500
+    from core.handlers import handler500
 
     response = handler500(rf.get("/api/v1/fact-checks/"))
     assert response.status_code == 500

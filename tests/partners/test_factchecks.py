@@ -41,8 +41,7 @@ def test_published_without_the_publish_transition_is_listed(api):
 def test_detail_shape_and_no_internal_fields(api, publish, article):
     editor = factories.UserFactory(email="secret-editor@example.org")
     claim = publish("Exports doubled last year.", article=article, assignee=editor, created_by=editor)
-    claim.tip_context = "internal context from a partner"
-    claim.save()
+    factories.TipFactory(claim=claim, context="internal context from a partner")
     verdict = claim.verdicts.get()
     verdict.author = editor
     verdict.save()

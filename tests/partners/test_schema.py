@@ -66,14 +66,13 @@ def in_process_wsgi():
 @pytest.fixture
 def seeded(publish, partner, make_key):
     from coverage.matching.index import IndexItem, searchdocs_upsert
-    from factcheck.models import ClaimOrigin
     from tests import factories
 
     claims = [
         publish(f"Vaccines cause autism, claim {i}.", rating=r) for i, r in enumerate(["false", "misleading"])
     ]
     prior = factories.PriorFactCheckFactory()
-    factories.ClaimFactory(partner=partner, origin=ClaimOrigin.PARTNER, text="A tip about vaccines.")
+    factories.TipFactory(partner=partner, claim__text="A tip about vaccines.")
     searchdocs_upsert(
         items=[IndexItem(kind="claim", object_id=c.pk, text=c.text) for c in claims]
         + [IndexItem(kind="factcheck", object_id=prior.pk, text=prior.claim_reviewed)]

@@ -25,8 +25,12 @@ def test_submit_creates_a_candidate_partner_claim(submit_api, partner):
     assert response.status_code == 201, response.content
     body = response.json()
     claim = Claim.objects.get(pk=body["id"])
-    assert (claim.origin, claim.state, claim.partner) == (ClaimOrigin.PARTNER, ClaimState.CANDIDATE, partner)
-    assert (claim.tip_url, claim.tip_context, claim.claimant) == (
+    assert (claim.origin, claim.state, claim.tip.partner) == (
+        ClaimOrigin.PARTNER,
+        ClaimState.CANDIDATE,
+        partner,
+    )
+    assert (claim.appearance_url, claim.tip.context, claim.claimant) == (
         "https://social.example/post/1",
         "Viral post",
         "The mayor",
@@ -107,7 +111,7 @@ def test_published_tip_links_its_fact_check(submit_api, api):
 @pytest.mark.parametrize("page_size", [2, 40])
 def test_tip_list_query_count_is_bounded(submit_api, partner, django_assert_max_num_queries, page_size):
     for i in range(page_size + 1):
-        factories.ClaimFactory(partner=partner, origin=ClaimOrigin.PARTNER, text=f"Tip number {i} to check.")
+        factories.TipFactory(partner=partner, claim__text=f"Tip number {i} to check.")
     with django_assert_max_num_queries(4):
         response = submit_api.get(TIPS, {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
@@ -153,4 +157,4 @@ def test_identical_tips_sent_at_once_make_one_claim(partner):
     for thread in threads:
         thread.join()
     assert len(results) == 4 and len(set(results)) == 1
-    assert Claim.objects.filter(partner=partner).count() == 1
+    assert Claim.objects.filter(tip__partner=partner).count() == 1

@@ -9,9 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import override_settings
 
-from partners import tasks
-from partners import webhooks
 from factcheck.models import ClaimState
+from partners import tasks, webhooks
 from partners.models import Webhook, WebhookDelivery
 
 pytestmark = pytest.mark.django_db

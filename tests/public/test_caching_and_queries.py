@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils.http import http_date
 
-from public.claimreview import factcheck_slug
 from factcheck.models import Claim, ClaimState, Verdict
+from public.claimreview import factcheck_slug
 from tests.public.conftest import T0, T_CORRECTED
 
 pytestmark = pytest.mark.django_db

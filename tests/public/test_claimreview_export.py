@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factcheck.models import Claim
 from public.claimreview import (
     claim_reviewed_text,
     claimreview_build,
@@ -13,7 +14,6 @@ from public.claimreview import (
     jsonld_dumps,
     safe_url,
 )
-from factcheck.models import Claim
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from editorial.models import Article, Outlet
-from public.claimreview import factcheck_url
 from coverage.models import PriorFactCheck
+from editorial.models import Article, Outlet
 from factcheck.models import Claim
+from public.claimreview import factcheck_url
 from tests.public.conftest import T0
 from tests.public.html import xml_root
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from public.claimreview import factcheck_slug
 from factcheck.models import ClaimState, Verdict
+from public.claimreview import factcheck_slug
 from tests.public.conftest import T0, T_CORRECTED, build_factcheck
 from tests.public.html import assert_headings_in_order, assert_valid_html
 

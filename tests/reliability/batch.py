@@ -3,14 +3,15 @@
 import random
 
 from django.db.models import Count, F
+from django.utils import timezone
 
+from coverage.claimreview import ClaimReviewRecord
+from coverage.matching.index import searchdocs_embed
+from coverage.services import prior_factchecks_import
 from editorial.models import Article
 from editorial.services import content_hash
-from coverage.claimreview import ClaimReviewRecord
-from coverage.services import prior_factchecks_import
 from factcheck.extraction import extract
-from coverage.matching.index import searchdocs_embed
-from factcheck.models import Claim, ClaimOrigin
+from factcheck.models import ArticleExtraction, Claim, ClaimOrigin
 from factcheck.services.claims import claim_fingerprint
 from factcheck.services.extraction import select_candidates
 
@@ -61,12 +62,15 @@ def lost_or_wrong(article_ids: list[int]) -> list[str]:
         article_id__in=article_ids, origin=ClaimOrigin.EXTRACTED
     ).values_list("article_id", "fingerprint"):
         claims[article_id].append(fingerprint)
-    for article in Article.objects.filter(pk__in=article_ids).only(
-        "id", "body", "content_hash", "extracted_hash"
-    ):
+    done = set(
+        Article.objects.filter(pk__in=article_ids, extraction__extracted_hash=F("content_hash")).values_list(
+            "pk", flat=True
+        )
+    )
+    for article in Article.objects.filter(pk__in=article_ids).only("id", "body", "content_hash"):
         expected = {claim_fingerprint(c.text) for c in select_candidates(extract(article.body))}
         got = claims[article.pk]
-        if article.extracted_hash != article.content_hash:
+        if article.pk not in done:
             problems.append(f"article {article.pk}: never extracted")
         elif sorted(got) != sorted(expected):
             problems.append(f"article {article.pk}: {len(got)} claims, expected {len(expected)}")
@@ -81,7 +85,7 @@ def lost_or_wrong(article_ids: list[int]) -> list[str]:
 
 
 def extracted_count(article_ids: list[int]) -> int:
-    return Article.objects.filter(pk__in=article_ids, extracted_hash=F("content_hash")).count()
+    return Article.objects.filter(pk__in=article_ids, extraction__extracted_hash=F("content_hash")).count()
 
 
 def one_claim_per_article(article_ids: list[int]) -> list[int]:
@@ -102,7 +106,10 @@ def one_claim_per_article(article_ids: list[int]) -> list[int]:
             )
         )
     created = Claim.objects.bulk_create(claims)
-    Article.objects.filter(pk__in=article_ids).update(extracted_hash=F("content_hash"))
+    ArticleExtraction.objects.bulk_create(
+        ArticleExtraction(article=article, extracted_hash=article.content_hash, extracted_at=timezone.now())
+        for article in Article.objects.filter(pk__in=article_ids).only("pk", "content_hash")
+    )
     report = prior_factchecks_import(
         records=[
             ClaimReviewRecord(

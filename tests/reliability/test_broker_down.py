@@ -30,7 +30,7 @@ def _import_with_broker_down(tmp_path):
 
 
 def _extracted() -> int:
-    return Article.objects.filter(extracted_hash=F("content_hash")).count()
+    return Article.objects.filter(extraction__extracted_hash=F("content_hash")).count()
 
 
 @pytest.mark.postgres

@@ -8,10 +8,10 @@ import pytest
 from django.db import close_old_connections
 from django.urls import reverse
 
-from partners import services as partners
 from factcheck.models import Source, Verdict
-from partners.models import Partner
 from factcheck.workflow import transition
+from partners import services as partners
+from partners.models import Partner
 from tests.factories import ArticleFactory, ClaimFactory, SuperuserFactory
 from tests.reliability.pg_faults import connection_killed_while_waiting_on
 

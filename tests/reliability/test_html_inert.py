@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 
 from coverage.models import CoverageMatch, MatchStatus, PriorFactCheck
 from factcheck.models import ReviewEvent, Source
-from partners.models import Partner
+from partners.models import Partner, Tip
 from tests.factories import ArticleFactory, OutletFactory, SuperuserFactory, claim_in_state
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,8 @@ def seeded():
         claim=claim, prior_factcheck=prior, score=0.9, method="lexical", status=MatchStatus.SUGGESTED
     )
     partner = Partner.objects.create(name=f"Partner {PAYLOAD}"[:200], contact=PAYLOAD)
-    claim_in_state("candidate", text=f"Tip {PAYLOAD}", partner=partner, origin="partner", tip_context=PAYLOAD)
+    tipped = claim_in_state("candidate", text=f"Tip {PAYLOAD}", origin="partner", appearance_url=PAYLOAD)
+    Tip.objects.create(claim=tipped, partner=partner, context=PAYLOAD)
     return claim
 
 

@@ -15,8 +15,8 @@ import pytest
 from django.db.models import Count
 
 from coverage.models import CoverageMatch
-from factcheck.models import Claim
 from coverage.tasks import match_claim
+from factcheck.models import Claim
 from tests.reliability.batch import articles_pending, one_claim_per_article
 from tests.reliability.harness import manage, publish, wait_for
 

@@ -10,8 +10,8 @@ import pytest
 from core.tasks import task_queue
 from coverage import tasks as coverage_tasks
 from factcheck import tasks
-from partners import tasks as partner_tasks
 from factcheck.models import Claim
+from partners import tasks as partner_tasks
 from tests.reliability.batch import articles_pending, extracted_count, lost_or_wrong, one_claim_per_article
 from tests.reliability.harness import publish, wait_for
 

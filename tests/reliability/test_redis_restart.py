@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from factcheck.models import Claim
 from coverage.tasks import match_claim
+from factcheck.models import Claim
 from factcheck.tasks import extract_claims
 from tests.reliability.batch import articles_pending, extracted_count, lost_or_wrong, one_claim_per_article
 from tests.reliability.harness import manage, publish, wait_for

@@ -4,9 +4,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from coverage.services import search_index_sync
 from coverage.matching import semantic_available
 from coverage.matching.index import search_index_rebuild_fulltext, searchdocs_embed
+from coverage.services import search_index_sync
 
 
 class Command(BaseCommand):
