@@ -32,6 +32,14 @@ Two faults of kombu 5.7's Redis transport, found by the Redis crash test
    (``sweep_unextracted`` / ``sweep_unmatched``, celery beat) re-queues its work.
 
 Selected by ``CELERY_BROKER_TRANSPORT`` in the settings for redis:// URLs.
+
+Private kombu members, pinned to kombu 5.7.0 (``requirements.txt``): this overrides
+``Channel._connparams`` and calls ``Channel._lookup``, ``_get_message_priority``,
+``_q_for_pri`` and ``_disconnect_pools`` and ``Message._raw``; kombu has no public hook for
+either fault (its Redis transport builds pools from ``transport.client`` and records
+unacknowledged messages after BRPOP, ``kombu/transport/redis.py``). ``tests/core/
+test_private_apis.py`` fails when an upgrade renames them or changes their signatures, and
+``tests/reliability/test_redis_restart.py`` when the behaviour itself changes.
 """
 
 import logging

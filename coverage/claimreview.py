@@ -22,6 +22,8 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core.errors import ApplicationError
+
 MAX_FILE_BYTES = 50 * 1024 * 1024
 _LD_SCRIPT = re.compile(
     r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.I | re.S
@@ -59,8 +61,8 @@ class ParseResult:
     errors: list[RecordError] = field(default_factory=list)
 
 
-class ClaimReviewError(ValueError):
-    """One object is not a usable ClaimReview; the message says why."""
+class ClaimReviewError(ApplicationError):
+    """One object is not a usable ClaimReview; ``reason`` says why."""
 
 
 def parse_path(path: Path) -> ParseResult:

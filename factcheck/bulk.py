@@ -130,6 +130,11 @@ def _binding_cursor(connection):
     if factory is None:
         return None
     connection.ensure_connection()
+    # Private: Django has no public way to wrap a cursor of another class the way it wraps
+    # its own (the class is chosen per connection, ``OPTIONS["server_side_binding"]``, which
+    # would change every query of the process). ``_prepare_cursor`` is what
+    # ``BaseDatabaseWrapper._cursor`` calls (django/db/backends/base/base.py, Django 5.2).
+    # ``tests/factcheck/test_bulk.py`` fails if an upgrade stops it running execute wrappers.
     with connection.wrap_database_errors:
         return connection._prepare_cursor(factory(connection.connection))
 

@@ -17,6 +17,14 @@ from tests import factories
 _deselected: dict[str, int] = {}
 
 
+def pytest_configure(config):
+    """MD5 password hashing for the whole suite: PBKDF2 costs ~0.5 s per user created here.
+
+    Only the hasher changes; every test still logs in with real passwords.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _uses_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -198,9 +206,3 @@ def other_editor(db):
 @pytest.fixture
 def superuser(db):
     return factories.SuperuserFactory()
-
-
-@pytest.fixture
-def fast_password_hashing(settings):
-    """MD5 hashing for tests that create many users (PBKDF2 costs ~0.5 s per user here)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -23,7 +23,7 @@ from factcheck import workflow
 from factcheck.models import Verdict
 from tests.factories import ClaimFactory, FactCheckerFactory, UserFactory, claim_in_state
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 VACCINE = "Vaccines given to children cause autism, according to a viral video."
 MOON = "The 1969 Apollo moon landing was staged in a film studio in Nevada."

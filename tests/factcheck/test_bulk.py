@@ -119,3 +119,21 @@ def test_values_left_out_with_a_callable_default_get_a_fresh_one_per_row():
     first, second = (Claim.objects.get(pk=pk) for pk in pks)
     assert first.features == {} == second.features
     assert first.state_changed_at <= second.state_changed_at
+
+
+@pytest.mark.postgres
+def test_the_server_binding_cursor_runs_django_execute_wrappers():
+    """On PostgreSQL the INSERT goes through a cursor wrapped by Django's private
+    ``_prepare_cursor``: wrappers (the database-unavailable middleware's, query logging) see it."""
+    from django.db import connection
+
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    article = ArticleFactory()
+    with connection.execute_wrapper(record):
+        pks = insert_values(Claim, ("article_id", "text"), [(article.pk, "Exports rose 4%.")])
+    assert len(pks) == 1 and any(sql.startswith('INSERT INTO "factcheck_claim"') for sql in seen)

@@ -9,7 +9,7 @@ from factcheck.models import ReviewEvent
 from factcheck.services.notifications import review_event_notify
 from tests.factories import EditorFactory, FactCheckerFactory, claim_in_state
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from tests.factories import EditorFactory, FactCheckerFactory, claim_in_state
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("fast_password_hashing"),
 ]
 ROUNDS = 3
 

@@ -9,7 +9,7 @@ from factcheck.services.verdicts import VerdictEditRefused, source_add, source_r
 from factcheck.workflow import WorkflowError
 from tests.factories import EditorFactory, SourceFactory, claim_in_state
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 SUMMARY = "Official statistics show unemployment rose to 5.1% in March."
 
 

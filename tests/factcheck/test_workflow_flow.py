@@ -7,7 +7,7 @@ from factcheck.models import ClaimState, ReviewEvent
 from factcheck.services import verdicts
 from tests.factories import ClaimFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 
 def test_claim_goes_from_candidate_to_published_and_every_step_is_recorded(fact_checker, editor):

@@ -17,7 +17,7 @@ from tests.factcheck.workflow_support import (
 )
 from tests.factories import EditorFactory, FactCheckerFactory, claim_in_state
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 MAIL = "factcheck.tasks.send_review_event_email"
 WEBHOOKS = "partners.tasks.notify_partners"

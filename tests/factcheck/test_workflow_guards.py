@@ -17,7 +17,7 @@ from tests.factories import (
     claim_in_state,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 
 def _refused(claim, name, *, user, match, **kwargs):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from desk.roles import ROLES, role_group, role_groups_ensure
 from factcheck.workflow import TRANSITIONS
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 
 def _perms(group_name):

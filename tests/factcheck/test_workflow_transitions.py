@@ -28,7 +28,7 @@ from tests.factories import (
     claim_in_state,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 ALL = FACT_CHECKER_TRANSITIONS + EDITOR_TRANSITIONS + ["comment"]
 
 

@@ -9,7 +9,7 @@ from public.claimreview import factcheck_slug, factcheck_url
 from tests.factories import ArticleFactory, ClaimFactory
 from tests.public.html import jsonld_blocks
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 
 def _published_claim(fact_checker, editor):
