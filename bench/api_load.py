@@ -192,7 +192,8 @@ def start_server(db_url: str, workers: int, port: int, log_path: Path) -> subpro
         "DB_CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
     }
-    gunicorn = shutil.which("gunicorn", path=str(ROOT / ".venv" / "bin")) or "gunicorn"
+    # The gunicorn of the interpreter running this (a venv's bin/ need not be on PATH).
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     log = open(log_path, "w")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
         [

@@ -224,12 +224,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         parser.error("set DATABASE_URL=postgres://... (this benchmark is about PostgreSQL)")
-    if args.ann_min_rows is not None:
-        os.environ["FACTCHECK_ANN_MIN_ROWS"] = str(args.ann_min_rows)
-    if args.ann_codes == "sq8":
-        from coverage.matching import ann
-
-        ann.IvfIndex.PQ_MIN_ROWS = 1 << 62
     base = os.environ["DATABASE_URL"]
     first = True
     for n in (int(s) for s in args.sizes.split(",")):
@@ -241,6 +235,7 @@ def main(argv=None) -> int:
         try:
             if first:
                 _setup_django()
+                _override(ann_min_rows=args.ann_min_rows, ann_codes=args.ann_codes)
                 first = False
             else:
                 _switch_database(os.environ["DATABASE_URL"])
@@ -256,6 +251,18 @@ def main(argv=None) -> int:
                 drop()
             os.environ["DATABASE_URL"] = base
     return 0
+
+
+def _override(*, ann_min_rows: int | None, ann_codes: str) -> None:
+    """Apply the ANN flags once Django is set up (the threshold is a setting, read per search)."""
+    if ann_min_rows is not None:
+        from django.conf import settings
+
+        settings.FACTCHECK_ANN_MIN_ROWS = ann_min_rows
+    if ann_codes == "sq8":
+        from coverage.matching import ann
+
+        ann.IvfIndex.PQ_MIN_ROWS = 1 << 62
 
 
 def _named_database(base: str, name: str, n: int) -> bool:

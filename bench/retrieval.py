@@ -169,10 +169,14 @@ class EmbeddingCache:
 
     def __init__(self, folder: Path, model_id: str):
         import sqlite3
+        import threading
 
         folder.mkdir(parents=True, exist_ok=True)
         self.model_id = model_id
-        self.db = sqlite3.connect(folder / "embeddings.sqlite3")
+        # ``search`` embeds the query on a worker thread (while the lexical SQL runs): one
+        # connection shared by every thread, one caller at a time.
+        self.db = sqlite3.connect(folder / "embeddings.sqlite3", check_same_thread=False)
+        self.lock = threading.Lock()
         self.db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB NOT NULL)")
         self.hits = self.misses = 0
 
@@ -186,6 +190,10 @@ class EmbeddingCache:
         import numpy as np
 
         def cached_embed(texts: list[str], **kwargs):
+            with self.lock:
+                return lookup(texts, **kwargs)
+
+        def lookup(texts: list[str], **kwargs):
             keys = [self.key(t) for t in texts]
             found: dict[str, bytes] = {}
             for start in range(0, len(keys), 500):
