@@ -4,7 +4,7 @@ VENV := .venv
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint clean-db
+.PHONY: run test lint fmt clean-db
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,17 @@ run: $(VENV)/.run-installed
 test: $(VENV)/.dev-installed
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
+# Style, the app layers (lint-imports, pyproject.toml), types (mypy) and migrations made.
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/mypy
+	env -u DATABASE_URL $(VENV)/bin/python manage.py makemigrations --check --dry-run
+
+fmt: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

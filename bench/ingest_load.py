@@ -15,8 +15,9 @@ the end), a private Redis on a free port, its own worker processes.
 4. checks nothing was lost: every article's ``ArticleExtraction`` has its current ``content_hash``,
    no claim twice, and the queue holds no extraction message. Matching tasks queued by the
    extraction (on their own queue, ``matching``) are counted, and with ``--drain-matching``
-   waited for until every claim is matched; they are the slower stage (issue 5's bench
-   measures them). ``CELERY_QUEUE_ORDER=round_robin`` compares the workers' queue order.
+   waited for until every claim is matched; they are the slower stage (``bench.retrieval``
+   and ``bench.matching_scale`` measure the search itself). ``CELERY_QUEUE_ORDER=round_robin``
+   compares the workers' queue order.
 
 Exit status 1 when any article was not extracted, a claim is duplicated or (with
 ``--drain-matching``) a claim was never matched.

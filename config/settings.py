@@ -180,11 +180,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_SERIALIZER = "json"
 # Two queues. Matching fans out (one task per new claim, re-matching of every open claim
-# after a publish or a ClaimReview import), and on one FIFO queue it starved extraction:
-# bench/ingest_load.py ended with 25,000 match tasks queued ahead of new articles. A worker
-# consuming both queues (`-Q celery,matching`, which is also what a worker without -Q
-# consumes, as both are declared below) takes matching when "celery" is empty; a
-# deployment can instead run a worker per queue (README). Eager mode ignores routes.
+# after a publish or a ClaimReview import), and on one FIFO queue it starved extraction
+# (bench/ingest_load.py; docs/decisions/extraction-speed.md). A worker consuming both
+# queues (`-Q celery,matching`, which is also what a worker without -Q consumes, as both
+# are declared below) takes matching when "celery" is empty; a deployment can instead run
+# a worker per queue (README). Eager mode ignores routes.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = {
     name: {"exchange": name, "routing_key": name} for name in (CELERY_TASK_DEFAULT_QUEUE, "matching")

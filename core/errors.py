@@ -18,7 +18,7 @@ class ApplicationError(Exception):
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     """The JSON body of every error under ``/api/``."""
-    error = {"code": code, "message": message}
+    error: dict[str, object] = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
     return {"error": error}

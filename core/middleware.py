@@ -101,7 +101,9 @@ got_request_exception.connect(_note_unhandled, dispatch_uid="core.middleware.dat
 def _unavailable(request, *, after_view: bool) -> HttpResponse:
     if request.path.startswith("/api/"):
         message = _API_AFTER_VIEW if after_view else _API_IN_VIEW
-        response = JsonResponse({"error": {"code": "service_unavailable", "message": message}}, status=503)
+        response: HttpResponse = JsonResponse(
+            {"error": {"code": "service_unavailable", "message": message}}, status=503
+        )
     else:
         response = HttpResponse(_PAGE.format(_AFTER_VIEW if after_view else _IN_VIEW), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

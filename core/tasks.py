@@ -14,10 +14,12 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from celery import current_app
 from celery.contrib.django.task import DjangoTask
 from django.db import transaction
+from django.db.models import QuerySet
 from kombu.exceptions import OperationalError as BrokerError
 
 logger = logging.getLogger(__name__)
@@ -102,7 +104,9 @@ def queue_backlog(queue: str | None = None) -> int | None:
         return None
 
 
-def requeue(task, ids: Sequence[int], *, limit: int, what: str, one_task: bool = False) -> SweepResult:
+def requeue(
+    task, ids: Sequence[int] | QuerySet[Any, int], *, limit: int, what: str, one_task: bool = False
+) -> SweepResult:
     """Queue ``task`` for up to ``limit`` of ``ids``: a message per id, or with ``one_task``
     one message carrying them all.
 
@@ -116,7 +120,9 @@ def requeue(task, ids: Sequence[int], *, limit: int, what: str, one_task: bool =
         return SweepResult(found=0, queued=0, failed=0, backlog=backlog)
     ids = list(ids[:limit])
     # (the task's argument, how many items it covers)
-    messages = [(pk, 1) for pk in ids] if not one_task else [(ids, len(ids))] if ids else []
+    messages: list[tuple[int | list[int], int]] = (
+        [(pk, 1) for pk in ids] if not one_task else [(ids, len(ids))] if ids else []
+    )
     queued = 0
     for argument, items in messages:
         try:

@@ -1,8 +1,8 @@
 """Prior coverage: fact-checks by others, the search index over them, and the matches the
 machine suggests.
 
-The tables keep the names they had when these models lived in ``factcheck``
-(``db_table``): the full-text index, its triggers and the PostgreSQL term table are raw SQL
+The tables are named ``factcheck_*`` (``db_table``) because ``factcheck``'s migrations
+create them and the full-text index, its triggers and the PostgreSQL term table are raw SQL
 bound to those names (``factcheck`` migrations 0005 and 0008).
 """
 

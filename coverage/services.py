@@ -321,8 +321,7 @@ def verdict_draft_from_match(*, match: CoverageMatch, actor) -> Verdict:
 
 
 def _prior_verdict(match: CoverageMatch) -> tuple[str, str, list[dict]]:
-    if match.prior_factcheck_id:
-        prior = match.prior_factcheck
+    if (prior := match.prior_factcheck) is not None:
         summary = f"Previously checked by {prior.publisher or 'another fact-checker'}"
         summary += f" ({prior.review_date:%Y-%m-%d})" if prior.review_date else ""
         summary += f": rated “{prior.rating_text}”." if prior.rating_text else "."
@@ -332,8 +331,8 @@ def _prior_verdict(match: CoverageMatch) -> tuple[str, str, list[dict]]:
             "publisher": prior.publisher,
         }
         return rating_key_for(prior.rating_text), summary, [source]
-    if match.prior_claim_id:
-        verdict = match.prior_claim.current_verdict
+    if (prior_claim := match.prior_claim) is not None:
+        verdict = prior_claim.current_verdict
         if verdict is None:
             raise CoverageError("The matched claim has no verdict to copy.")
         sources = [

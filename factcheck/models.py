@@ -130,8 +130,9 @@ class Claim(models.Model):
             # to make it total): deep pages walk this index instead of sorting every claim.
             models.Index(fields=["-checkworthiness", "-created_at", "-id"], name="claim_list_order_idx"),
         ]
-        # One permission per workflow transition; the role groups (the data migration
-        # ``workflow_role_groups``) bundle them, and ``factcheck.workflow`` checks them.
+        # One permission per workflow transition; the role groups (``desk.roles``, set by
+        # the data migration ``desk/migrations/0001_role_groups``) bundle them, and
+        # ``factcheck.workflow`` checks them.
         permissions = [
             ("select_claim", "Can select a candidate claim for checking"),
             ("dismiss_claim", "Can dismiss a candidate claim"),

@@ -1,7 +1,8 @@
 """Partner organisations, their API keys (only a hash stored), webhooks and tips.
 
-The first four keep the tables they had in ``factcheck`` (``db_table``); their rows moved
-with them.
+The first four use tables named ``factcheck_*`` (``db_table``), created by ``factcheck``'s
+migrations; ``partners`` 0001 takes them into this app's state with their rows, so keys
+issued earlier still authenticate.
 """
 
 from django.db import models

@@ -54,7 +54,7 @@ def factcheck_detail(claim: Claim) -> dict:
 
 
 def jsonld_block(review: dict) -> SafeString:
-    # Safe because jsonld_dumps escapes <, > and & inside the JSON (see claimreview_export).
+    # Safe because jsonld_dumps escapes <, > and & inside the JSON (see ``public.claimreview``).
     return mark_safe(jsonld_dumps(review))  # noqa: S308
 
 

@@ -1,4 +1,4 @@
-"""Public pages: thin views over ``queries`` and ``presenters``; every page GET/HEAD only."""
+"""Public pages: thin views over ``selectors`` and ``presenters``; every page GET/HEAD only."""
 
 from django.conf import settings
 from django.core.paginator import Paginator

@@ -78,7 +78,7 @@ class PriorFactCheckFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://factcheck.example.org/review/{n}")
 
 
-# --- workflow roles (issue 3) -------------------------------------------------------------
+# --- partner tips, the desk's role groups, claims in a given workflow state --------------
 
 
 class TipFactory(factory.django.DjangoModelFactory):

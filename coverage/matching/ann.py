@@ -1,14 +1,13 @@
 """Approximate dense search for large collections: a faiss IVF index over the vector cache.
 
-Exact search reads every stored vector per query (about 150 ms at 1M vectors on 2
-cores); an inverted-file index reads only the lists nearest to the query (a fifth
-of them here). IVF rather than a graph index (HNSW, e.g. usearch) because each
-process builds it from the stored vectors: HNSW took ~70 s per 100k vectors on the 2
-shared cores (so ~15 min at 1M), IVF 2-4 min at 1M on the same loaded machine, in a
-background thread, and IVF takes incremental adds without degrading. Vectors are stored
-as 4-bit product-quantisation codes (an eighth of float32 per dimension pair; 8-bit scalars
-on small collections); the candidates it returns are re-scored exactly from the cache's
-float32 matrix, so scores are exact and quantisation only affects recall.
+Exact search reads every stored vector per query, too slow at a million; an inverted-file
+index reads only the lists nearest to the query (``PROBE_SHARE`` of them). IVF rather
+than a graph index (HNSW, e.g. usearch) because each process builds it from the stored
+vectors, and an HNSW build took several times longer; IVF builds in a background thread
+and takes incremental adds without degrading (figures: ``docs/decisions/matching.md``).
+Vectors are stored as 4-bit product-quantisation codes (an eighth of float32 per dimension
+pair; 8-bit scalars on small collections); the candidates it returns are re-scored exactly
+from the cache's float32 matrix, so scores are exact and quantisation only affects recall.
 
 faiss (``faiss-cpu``) is in the optional embeddings extra; without it the cache stays
 exact and says so once in the log. Index ids are row numbers of the cache's matrix:
@@ -54,8 +53,8 @@ def _faiss():
 
     Searches are one query at a time (faiss runs those on one thread anyway), and the
     index builds in a background thread beside the searches; OpenMP's spin-waiting
-    threads on 2 shared cores made everything far slower under load (this machine, load
-    ~12: the ann tests took 68 s with OpenMP's default and 2 s with one thread).
+    threads on a few shared cores make everything far slower under load (figures:
+    ``docs/decisions/matching.md``).
     """
     global _threads_set
     import faiss
@@ -77,20 +76,16 @@ class IvfIndex:
     From ``PQ_MIN_ROWS`` rows the lists hold 4-bit product-quantisation codes scanned with
     SIMD (faiss "fast scan", dim/2 bytes a vector), and ``REFINE`` times the asked-for
     candidates come back for the caller's exact re-scoring; below it (tests, forced
-    small collections) 8-bit scalars, which need no codebook training. Same run at 1M
-    synthetic vectors (bench/matching_scale.py's corpus, both indexes in one run): PQ
-    fast scan probing a third of the lists, 1000 candidates, p50 8.6 / p95 16.9 ms,
-    recall@100 0.82, built in 68 s; SQ8 probing a fifth, 200 candidates, p50 15.7 /
-    p95 29.5 ms, recall 0.76, built in 35 s.
+    small collections) 8-bit scalars, which need no codebook training. At 1M vectors PQ
+    fast scan is faster than SQ8 at a better recall (the same-run A/B:
+    ``docs/decisions/matching.md``).
     """
 
     TRAIN_PER_LIST = 40  # faiss wants >= 39 training points per list
     PQ_MIN_ROWS = 2_000  # 16 centroids per sub-quantizer want >= 624 training points
-    # Share of the lists probed per query. SQ8 on real MiniLM vectors (21k CheckThat!
-    # claims, titles and tweets), recall@100 / @10 against exact search: 0.69 / 0.81
-    # probing 7%, 0.78 / 0.87 at 11%, 0.88 / 0.93 at 22%; on the synthetic 1M bench 0.52
-    # at 5%, 0.72 at 20% (structureless vectors, a worst case). PQ fast scan reads ~8x
-    # less per list, so it probes a third.
+    # Share of the lists probed per query: recall against exact search grows with it
+    # (measured: docs/decisions/matching.md). PQ fast scan reads far less per list, so it
+    # probes a third.
     PROBE_SHARE = {"pq": 1 / 3, "sq8": 0.2}
     MIN_PROBE = 16
     REFINE = 5  # PQ: candidates returned per one asked for (approximate scores)

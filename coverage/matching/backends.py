@@ -12,8 +12,9 @@ of its words, and rare words count most.
   (cumulative document frequency up to ``POSTING_BUDGET``, at most ``MAX_CANDIDATES``
   rows) are candidates, and only a shortlist of them (``SHORTLIST_FACTOR`` x limit)
   gets the full BM25. The shortlist is ranked by BM25 with each term's frequency read
-  as present-in-claim + 0.5 x present-in-context (one ``@@`` per term and weight, a
-  few microseconds) instead of unnesting the tsvector (20-50 us per row).
+  as present-in-claim + 0.5 x present-in-context (one ``@@`` per term and weight)
+  instead of unnesting the tsvector, which costs far more per row
+  (``docs/decisions/matching.md``).
 """
 
 from __future__ import annotations

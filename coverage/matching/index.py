@@ -128,8 +128,8 @@ def searchdocs_embed(*, doc_ids: Iterable[int] | None = None, alias: str = "defa
 def item_vectors(items: list[tuple[str, str]]) -> np.ndarray:
     """One unit vector per (text, context): claim vector + half the headline's, renormalised.
 
-    On the train splits this beat one vector of the concatenated text (MAP@5 0.850 vs
-    0.879 fused, ct2020 train) and matched max(claim, title) at half the search cost.
+    On the train splits this beat one vector of the concatenated text and matched
+    max(claim, title) at half the search cost (``docs/decisions/matching.md``).
     """
     vecs = embedding.embed([text for text, _ in items])
     with_context = [i for i, (_, context) in enumerate(items) if context.strip()]

@@ -23,30 +23,29 @@ SUGGESTED = "suggested"
 
 @dataclass(frozen=True)
 class Tuning:
-    """Parameters fitted on the CheckThat! train splits (see bench/README-matching)."""
+    """Parameters fitted on the CheckThat! train splits (how: ``docs/decisions/matching.md``)."""
 
     rrf_k: float = 10.0
     # lexical list weight in the fusion (dense = 1): breaks lexical/dense rank ties
-    # towards the lexical evidence, +0.02-0.05 MAP@1 on the tweet train splits.
+    # towards the lexical evidence.
     lexical_weight: float = 1.2
     lexical_depth: int = 100
     dense_depth: int = 100
     # The dense score itself, not only its rank: candidates are ordered by the fused
-    # rank plus ``cosine_weight * max(0, cosine - cosine_floor)``. On train (MAP@5):
-    # 2A +0.006, ct2020 +0.003, 2B -0.003; larger weights (or a floor) helped 2A up to
-    # +0.009 but cost 2B up to 0.009, so only this small tie-breaking weight is used.
+    # rank plus ``cosine_weight * max(0, cosine - cosine_floor)``. Larger weights (or a
+    # floor) helped one train split and cost another, so only this small tie-breaking
+    # weight is used.
     cosine_weight: float = 0.25
     cosine_floor: float = 0.0
     # Logistic calibration (bias, cosine, lexical_rel, fused) fitted on the top-5 candidates
     # of the three train splits (python -m bench.matching_tune). The lexical score relative
     # to the query's best added nothing once the fused rank was in, hence weight 0.
-    # Refitted after the query spelling and cosine_weight changes (was -13.10, 4.17, 0, 11.40).
     hybrid_coef: tuple[float, float, float, float] = (-13.54, 4.12, 0.0, 11.92)
     # (bias, lexical_rel, fused) without the embedding extra: no absolute evidence, so
     # lexical-only matches are never "strong" (see ``strength``).
-    lexical_coef: tuple[float, float, float] = (-18.80, 9.29, 10.21)  # refitted (was -18.56, 7.84, 11.14)
-    # On train: a top-1 match scoring >= 0.3 was right 89% of the time (87% of queries
-    # have one), >= 0.6 94% (74%); a wrong candidate reached 0.3 in 32%, 0.6 in 9%.
+    lexical_coef: tuple[float, float, float] = (-18.80, 9.29, 10.21)
+    # Thresholds chosen on train from how often a top-1 match at that score was right
+    # (bench.matching_tune; the figures: docs/decisions/matching.md).
     suggested: float = 0.3
     strong: float = 0.6
     short_words: int = 8

@@ -183,8 +183,8 @@ def query_text(text: str) -> str:
 
     Hashtags become their words ("#IranUSA" -> "Iran USA"); an @handle is kept (it can
     match a claimant's handle) and followed by its words ("@JoeBiden" -> "@JoeBiden Joe
-    Biden"). On the ct2021 2A train split this lifted MAP@5 by 0.014, while removing
-    handles, or the "- Name (@handle) Date" line of an embedded tweet, lowered it.
+    Biden"). On the tweet train split this did better than removing handles, or the
+    "- Name (@handle) Date" line of an embedded tweet (``docs/decisions/matching.md``).
     """
     text = clean(text)
     text = _HASHTAG.sub(lambda m: " " + split_compound(m.group(1)) + " ", text)

@@ -6,8 +6,9 @@ one float32 matrix of all of them and refreshes it incrementally from rows whose
 ``FULL_RELOAD_SECONDS`` it reads the ids alone to mask rows deleted meanwhile, and
 reloads everything once more than ``COMPACT_SHARE`` of its rows are masked.
 
-Below ``FACTCHECK_ANN_MIN_ROWS`` (a setting) vectors search is exact (numpy: ~7 ms per query at 100k on 2
-cores, so small collections and the tests are exact). From there on a faiss IVF index
+Below ``FACTCHECK_ANN_MIN_ROWS`` (a setting) vectors search is exact (numpy, fast enough
+there, so small collections and the tests are exact; figures in
+``docs/decisions/matching.md``). From there on a faiss IVF index
 (``coverage.matching.ann``) built from the same matrix finds the candidates and the
 matrix re-scores them; it follows the cache's incremental adds and is rebuilt when a
 fifth of its entries are stale or the collection doubled since it was trained. Without
@@ -144,8 +145,8 @@ class VectorCache:
         else:
             # Rows stamped up to OVERLAP before the newest seen may still be committing, so
             # that window is re-read; once the clock is past it, they are settled and only
-            # newer rows are read. (After a bulk import the window held ~5,000 rows at 1M
-            # items: re-reading it every second put 70 ms on every 10th search.)
+            # newer rows are read. (After a bulk import the window holds thousands of rows,
+            # too many to re-read on every refresh: docs/decisions/matching.md.)
             checked = timezone.now()
             if self.settled:
                 meta = docs.filter(updated_at__gt=self.seen_until)

@@ -33,8 +33,8 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 class OutletFilter(admin.RelatedFieldListFilter):
     """Outlets that have articles. Django's RelatedOnlyFieldListFilter finds them with a
-    DISTINCT over every claim (0.1 s per page view at 200,000 claims); this asks the
-    article index once per outlet instead."""
+    DISTINCT over every claim on each page view (``docs/decisions/admin-claim-list.md``);
+    this asks the article index once per outlet instead."""
 
     def field_choices(self, field, request, model_admin):
         has_articles = Q(Exists(Article.objects.filter(outlet=OuterRef("pk"))))

@@ -1,10 +1,10 @@
 """A paginator for long annotated admin lists: pick the page's ids first, then annotate.
 
-Django's paginator slices the annotated queryset, so PostgreSQL evaluates the
-per-row subqueries in the SELECT list (best prior match, current rating) for every row
-the OFFSET skips: the last page of 200,000 claims cost seconds. Here the OFFSET runs on
-a bare ``SELECT id`` (an index scan on the list order), and only the page's 50 rows are
-annotated. Same rows, same order; two queries instead of one.
+Django's paginator slices the annotated queryset, so PostgreSQL evaluates the per-row
+subqueries in the SELECT list (best prior match, current rating) for every row the OFFSET
+skips: deep pages get slow as the table grows (``docs/decisions/admin-claim-list.md``).
+Here the OFFSET runs on a bare ``SELECT id`` (an index scan on the list order), and only
+the page's 50 rows are annotated. Same rows, same order; two queries instead of one.
 """
 
 from django.core.paginator import Paginator

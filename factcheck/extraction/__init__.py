@@ -9,8 +9,8 @@ speaker (the benchmarks), through the same ``Analyser`` so both see the same fea
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from .candidate import Candidate
 from .claimant import ClaimantState, find_claimant
 from .claimtype import PREDICTION, classify, is_opinion
 from .features import (
@@ -36,18 +36,6 @@ CONTEXT_SIZE = 3
 PREDICTION_FACTOR = 0.9
 OPINION_FACTOR = 0.9
 _QUOTE_PAIRS = (("“", "”"), ('"', '"'))
-
-
-@dataclass
-class Candidate:
-    start: int
-    end: int
-    text: str
-    quote: str = ""
-    claimant: str = ""
-    claim_type: str = "other"
-    checkworthiness: float = 0.0
-    features: dict = field(default_factory=dict)
 
 
 def quoted_words(sentence: str) -> str:

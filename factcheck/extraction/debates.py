@@ -12,6 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import Analyser
+from .scoring import hand_model
+
 
 @dataclass(frozen=True, slots=True)
 class DebateSentence:
@@ -50,12 +53,9 @@ def read_sentences(path: str | Path) -> list[DebateSentence]:
 
 def featurise(rows: list[DebateSentence]) -> Iterator[tuple[DebateSentence, dict, dict]]:
     """Yield (row, signals, all features), each debate read in order like an article."""
-    from . import Analyser
-    from .scoring import hand_model
-
     analyser, prev_debate = None, None
     for row in rows:
-        if row.debate != prev_debate:
+        if analyser is None or row.debate != prev_debate:
             analyser, prev_debate = Analyser(hand_model()), row.debate
         signals, allf = analyser.features(row.text, speaker=row.speaker)
         yield row, signals, allf

@@ -281,7 +281,7 @@ def sentence_signals(
     *,
     previous: Sequence[dict[str, float]] = (),
     turn_start: bool = False,
-) -> tuple[dict[str, float], set[str], set[str], set[str]]:
+) -> tuple[dict[str, float], set[str], list[str], set[str]]:
     """Run-time features: (``f:``/``c:`` signals, words for the model, the lower-cased
     tokens in order (for word pairs), the set of them)."""
     toks = tokens(text)

@@ -62,6 +62,12 @@ class Model:
     weights: dict[str, float]
     meta: dict = field(default_factory=dict)
     source: str = "hand-set"
+    # Derived from ``weights`` in ``__post_init__``: not constructor arguments, and left out
+    # of repr and equality (the weights already say all of it).
+    word_weights: dict[str, float] = field(init=False, repr=False, compare=False)
+    word_keys: frozenset[str] = field(init=False, repr=False, compare=False)
+    pair_weights: dict[str, dict[str, float]] = field(init=False, repr=False, compare=False)
+    mean_weights: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Words ("w:") are looked up without their prefix: one set intersection per sentence

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 try:  # pragma: no cover - exercised implicitly when installed
     import nupunkt as _nupunkt
 except ImportError:  # pragma: no cover
-    _nupunkt = None
+    _nupunkt = None  # type: ignore[assignment]  # optional dependency: None selects the regex splitter
     logger.warning("nupunkt is not installed; using the regex sentence splitter")
 
 # A run of line breaks (with blanks between them). It is a paragraph break when it holds

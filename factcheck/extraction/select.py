@@ -7,10 +7,8 @@ quote) are merged into the best-scoring one, so editors see each statement once.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from . import Candidate
+from .candidate import Candidate
 
 _WORD = re.compile(r"\w+")
 DUPLICATE_JACCARD = 0.7

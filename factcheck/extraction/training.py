@@ -145,13 +145,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
+from . import score_turns
 from .debates import DebateSentence, featurise, read_sentences
 from .features import lower_tokens
+from .scoring import model_from_dict
 
 CT2020_TRAIN = "ct2020_task5_debates/train/sentences.jsonl"
 CT2019_TRAIN = "ct2019_task1_debates/train/sentences.jsonl"
@@ -192,7 +197,6 @@ def training_rows(data_dir: Path, *, with_ct2019: bool = True) -> list[DebateSen
 
 
 def _fit(features: list[dict], labels: list[int], *, c: float, keep: Callable[[str], bool]):
-    import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -221,8 +225,6 @@ def word_vectors(words: list[str]):
     averaged over a sentence it carries much of what the sentence is about, and at run time
     it costs a dict lookup instead of a transformer pass (~5 ms a sentence here).
     """
-    import numpy as np
-
     from core.embedding import embed
 
     missing = sorted(set(words) - _VECTORS.keys())
@@ -252,7 +254,6 @@ def semantic_weights(token_lists: list[list[str]], labels: list[int]) -> tuple[f
     Returns (intercept, {word: coef . vector(word)}): the model's logit of a sentence is
     then the intercept plus the mean of its tokens' scalars (``Model.meaning``).
     """
-    import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     vocab = semantic_vocabulary(token_lists)
@@ -347,11 +348,6 @@ def cross_validate(rows: list[DebateSentence], *, folds: int = 5, seeds: tuple[i
     factors) and its AP taken like ``score.py`` does (ties by line). Returns the MAP per
     seed and their mean.
     """
-    import random
-
-    from . import score_turns
-    from .scoring import model_from_dict
-
     featurised = [allf for _row, _signals, allf in featurise(rows)]
     events = sorted({r.debate for r in rows if not r.debate.startswith(CT2019_PREFIX)})
     per_seed = []

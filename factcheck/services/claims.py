@@ -57,7 +57,8 @@ def claim_update(*, claim_id: int, expected_version: int | None, fields: dict) -
     forbidden = set(fields) - EDITABLE_FIELDS
     if forbidden:
         raise ValueError(f"Not editable on a claim form: {', '.join(sorted(forbidden))}")
-    updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(
+    # A None version (a form without one) matches no row: the edit is refused as stale.
+    updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(  # type: ignore[misc]
         **fields, version=F("version") + 1, updated_at=timezone.now()
     )
     if not updated:

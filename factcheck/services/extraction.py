@@ -1,7 +1,9 @@
 """Turning an article into claims: extraction, its bookkeeping, and what it starts."""
 
+from typing import cast
+
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from editorial.models import Article
@@ -135,7 +137,9 @@ def _article_mark_extracted(article_id: int, content_hash: str) -> None:
     """Record which text was extracted, and when: one upsert of ``ArticleExtraction``."""
     connection = transaction.get_connection()
     quote, opts = connection.ops.quote_name, ArticleExtraction._meta
-    key, digest, when = (opts.get_field(name) for name in ("article", "extracted_hash", "extracted_at"))
+    key, digest, when = (
+        cast(models.Field, opts.get_field(name)) for name in ("article", "extracted_hash", "extracted_at")
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(opts.db_table)} ({quote(key.column)}, {quote(digest.column)}, {quote(when.column)}) "  # noqa: S608

@@ -35,11 +35,12 @@ def _lock_editable(claim: Claim, user, permission: str) -> Claim:
     if user is None or not user.is_active or not user.has_perm(permission):
         raise VerdictEditRefused("Only a Fact-checker or an Editor may write verdicts and sources.")
     if locked.state not in ClaimState.IN_WORK:
-        hint = {
+        hints: dict[str, str] = {
             ClaimState.IN_REVIEW: "an Editor can send it back with “Request changes”",
             ClaimState.APPROVED: "it is approved and waiting to be published",
             ClaimState.PUBLISHED: "use “Publish a correction” to change a published verdict",
-        }.get(locked.state, "select the claim first")
+        }
+        hint = hints.get(locked.state, "select the claim first")
         raise VerdictEditRefused(
             f"The verdict can only be edited while the claim is Selected or Researching "
             f"(it is {locked.get_state_display()}); {hint}."
@@ -71,7 +72,8 @@ def verdict_save(
     ``accessed_at``, ``note``), as a verdict form with a source formset submits it.
     """
     rating, summary = (rating or "").strip(), (summary or "").strip()
-    if rating and ratings.rating_for(rating) is None:
+    on_scale = ratings.rating_for(rating) if rating else None
+    if rating and on_scale is None:
         raise VerdictEditRefused(f"“{rating}” is not a rating on the scale.")
     if len(summary) > SUMMARY_MAX_CHARS:
         raise VerdictEditRefused(f"The summary is too long (at most {SUMMARY_MAX_CHARS} characters).")
@@ -85,7 +87,7 @@ def verdict_save(
             _update(verdict, rating, summary, expected_revision)
         if cleaned is not None:
             _replace_sources(verdict, cleaned)
-        label = ratings.rating_for(rating).label if rating else "none"
+        label = on_scale.label if on_scale is not None else "none"
         count = verdict.sources.count()
         _log(locked, user, "verdict_edit", f"Rating: {label}; {count} source{'s' * (count != 1)}")
     return verdict
@@ -115,7 +117,7 @@ def _clean_source(data: dict) -> dict:
         _url_validator(url)
     except ValidationError:
         raise VerdictEditRefused(f"“{url[:200]}” is not a web address (http:// or https://).") from None
-    cleaned = {
+    cleaned: dict = {
         "url": url,
         "title": str(data.get("title") or "").strip(),
         "publisher": str(data.get("publisher") or "").strip(),

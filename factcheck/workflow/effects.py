@@ -99,6 +99,5 @@ def mail_recipients(claim: Claim, event: ReviewEvent, author_id: int | None) -> 
         wanted.add(claim.assignee_id or fallback)
     if event.transition in MAIL_AUTHOR_ON:
         wanted.add(author_id)
-    wanted.discard(None)
     wanted.discard(event.actor_id)
-    return sorted(wanted)
+    return sorted(pk for pk in wanted if pk is not None)

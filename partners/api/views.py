@@ -1,4 +1,4 @@
-"""Partner API views: thin; querysets come from ``queries``, writes from ``partners.services``."""
+"""Partner API views: thin; querysets come from ``partners.selectors``, writes from ``partners.services``."""
 
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend

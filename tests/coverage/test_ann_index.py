@@ -1,4 +1,4 @@
-"""The faiss IVF index itself (factcheck/matching/ann.py), on vectors made here: the
+"""The faiss IVF index itself (coverage/matching/ann.py), on vectors made here: the
 product-quantised fast-scan lists used from ``PQ_MIN_ROWS`` rows, and the 8-bit lists
 below. No database: the vector cache's use of it is tested in test_matching_ann.py."""
 

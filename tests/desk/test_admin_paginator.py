@@ -1,4 +1,4 @@
-"""The claim list pages through ids first (factcheck/admin/paginator.py): every page must
+"""The claim list pages through ids first (desk/admin/paginator.py): every page must
 hold exactly the rows and order the plain slice of the annotated list would, annotations
 included, whatever the ordering."""
 

@@ -101,7 +101,7 @@ def test_transition_is_refused_to_a_role_without_the_permission(name, role_facto
     assert not ReviewEvent.objects.filter(claim=claim).exists()
 
 
-def test_the_refusal_reads_like_the_issue_says():
+def test_the_refusal_names_the_role_and_the_action():
     claim = claim_in_state("approved", author=FactCheckerFactory())
     with pytest.raises(TransitionNotAllowed, match=r"^Only an Editor may publish\.$"):
         workflow.transition(claim, "publish", user=FactCheckerFactory())

@@ -1,7 +1,8 @@
 """Webhook retries on a real Celery worker: the back-off is a scheduled task, not a sleep.
 
-The worker reads its settings from the environment when the session's worker starts
-(after collection), so this module shortens the back-off to one second for it.
+The worker reads its settings from the environment when the session-scoped
+``celery_worker_process`` fixture starts it (after collection), so this module shortens the
+back-off to one second for it.
 """
 
 import json

@@ -2,7 +2,7 @@
 
 With AOF and ``appendfsync always`` a message Redis acknowledged is on disk, so even a
 crash (SIGKILL) loses none, whether they were waiting or held by a working worker. The
-working worker relies on config/broker.py: kombu's own Redis transport stopped the worker
+working worker relies on core/broker.py: kombu's own Redis transport stopped the worker
 ("Unrecoverable error", AttributeError in ``_connparams``) when the crash found it with a
 task running, and dropped a message taken from its queue just before the crash. Without
 persistence a restart loses the queue: the loss is real, and the sweep finds and re-queues
@@ -62,7 +62,7 @@ def test_redis_crash_under_a_working_worker_loses_nothing_with_aof(make_redis, m
     missing = BATCH - extracted_count(ids)
     if missing:
         # Nothing left in Redis, yet not all extracted: Redis wrote a BRPOP's pop to the AOF
-        # and died before sending the reply, so the message is nowhere (config/broker.py).
+        # and died before sending the reply, so the message is nowhere (core/broker.py).
         # One BRPOP is outstanding at a time: at most one message. The sweep is the net.
         assert missing == 1 and nothing_queued_or_unacked(redis), (missing, worker.log()[-3000:])
         swept = manage("sweep_pending", "--older-than", "0", broker_url=redis.url)

@@ -4,6 +4,7 @@ Runs claim pre-extraction for the chosen articles in this process (default, repo
 each failure and going on), or queues the Celery task for each with ``--queue``.
 """
 
+from argparse import ArgumentTypeError
 from datetime import datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,8 +23,6 @@ def positive_id(value: str) -> int:
     except ValueError:
         number = 0
     if number < 1:
-        from argparse import ArgumentTypeError
-
         raise ArgumentTypeError(f"article ids are positive integers, not {value!r}")
     return number
 
@@ -34,8 +33,6 @@ def since_datetime(value: str) -> datetime:
     if parsed is None:
         day = parse_date(value) if len(value) == 10 else None
         if day is None:
-            from argparse import ArgumentTypeError
-
             raise ArgumentTypeError(f"--since wants a date like 2025-02-13, not {value!r}")
         parsed = datetime.combine(day, time.min)
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed

@@ -9,6 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core import embedding
+from factcheck.extraction import training
 from factcheck.extraction.scoring import MODEL_PATH
 
 
@@ -31,10 +33,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, data_dir, out, no_ct2019, cv=False, **options):
-        try:
-            from factcheck.extraction import training
-        except ImportError as exc:  # pragma: no cover - sklearn missing
-            raise CommandError(f"training needs requirements-dev.txt installed: {exc}") from exc
         data_dir = data_dir or default_data_dir()
         if not (data_dir / training.CT2020_TRAIN).is_file():
             raise CommandError(f"no training data at {data_dir / training.CT2020_TRAIN}")
@@ -44,8 +42,6 @@ class Command(BaseCommand):
             import sklearn  # noqa: F401
         except ImportError as exc:
             raise CommandError(f"training needs scikit-learn (requirements-dev.txt): {exc}") from exc
-        from core import embedding
-
         if not embedding.available():
             raise CommandError(
                 "training needs the word vectors of the embedding extra (pip install -r "
