@@ -64,7 +64,7 @@ def prior_factchecks_import(*, records: list[ClaimReviewRecord], batch_size: int
 
     Idempotent: a re-import of the same feed changes nothing; a changed review is
     updated in place. Each batch is one transaction (nothing half-imported). The
-    caller queues ``embed_search_docs`` for ``stale_doc_ids`` and a re-match.
+    caller queues ``embed_and_rematch`` for ``stale_doc_ids`` (vectors, then a re-match).
     """
     report = ImportReport()
     latest = {r.url: r for r in records}  # a URL twice in one feed: the last one wins

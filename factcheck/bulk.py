@@ -1,16 +1,15 @@
 """A lean multi-row INSERT for the extraction hot path.
 
 ``QuerySet.bulk_create`` compiles every field of every row through the full
-``get_db_prep_save`` chain; for the ~25 claims of an article that Python work was a third
-of the extraction task's time (``python -m bench.extraction_speed --profile``). Here the
-plain columns (text, numbers, booleans, foreign keys) go to the driver as they are and
-only the fields that need adapting (dates, JSON, anything unfamiliar) take Django's path,
-in one ``INSERT ... RETURNING id`` per batch (on PostgreSQL with one array per column
-through ``UNNEST``, as ``bulk_create`` does there).
+``get_db_prep_save`` chain, a large share of the extraction task's time (figures:
+``docs/decisions/extraction-speed.md``). Here the plain columns (text, numbers, booleans,
+foreign keys) go to the driver as they are and only the fields that need adapting (dates,
+JSON, anything unfamiliar) take Django's path, in one ``INSERT ... RETURNING id`` per batch
+(on PostgreSQL with one array per column through ``UNNEST``, as ``bulk_create`` does there).
 
-``insert_values`` takes plain tuples (no model instances: building ~25 of them cost the
-task 1.5 ms an article) and fills the other columns from the model's field defaults; it
-writes the rows ``bulk_create`` would write.
+``insert_values`` takes plain tuples (no model instances: building them is time the task
+need not spend) and fills the other columns from the model's field defaults; it writes the
+rows ``bulk_create`` would write.
 """
 
 from __future__ import annotations
@@ -77,8 +76,8 @@ def insert_values(
     if connection.vendor == "postgresql":
         # One array per column, as Django does: a handful of placeholders instead of one per
         # value keeps psycopg's query parsing out of the profile. Sent in binary (%b) where
-        # psycopg binds on the server: as text every quote in the JSON column was escaped by
-        # a Python regex callback, 1.1 ms of the 1.8 ms this took per article.
+        # psycopg binds on the server: as text every quote in the JSON column is escaped by
+        # a Python regex callback, most of this insert's time (docs/decisions/extraction-speed.md).
         placeholder = "%b" if binary else "%s"
         # A concrete column always has a db_type (None is only for relations without a column).
         db_types = [f.db_type(connection).split("(")[0] for f in fields]  # type: ignore[union-attr]

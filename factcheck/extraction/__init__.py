@@ -29,10 +29,8 @@ __all__ = ["Analyser", "Candidate", "explain", "extract", "score_turns", "select
 
 CONTEXT_SIZE = 3
 # Predictions cannot be checked yet; opinions cannot be checked at all (Full Fact). The
-# model's own future/opinion weights already lower them some, so the factors are mild:
-# on the train debates 0.6 / 0.7 -> 0.8 / 0.85 moved CV MAP 0.1383 -> 0.1405 and the
-# time-ordered check 0.166 -> 0.172; re-fitted with the word-meaning share, 0.9 / 0.9
-# (no factor at all scores ~0.001 higher still; see training.py).
+# model's own future/opinion weights already lower them some, so the factors are mild
+# (how 0.9 was chosen: docs/decisions/checkworthiness-model.md).
 PREDICTION_FACTOR = 0.9
 OPINION_FACTOR = 0.9
 _QUOTE_PAIRS = (("“", "”"), ('"', '"'))

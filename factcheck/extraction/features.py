@@ -251,8 +251,9 @@ def role_interactions(signals: dict[str, float]) -> dict[str, float]:
     """``x:<role>:f:*``: each ``f:`` signal again under each role flag the speaker has.
 
     A number from the candidate and a number from the moderator do not weigh the same;
-    one weight per (role, signal) lets the model say so (CV MAP 0.120 -> 0.135, see
-    ``training.py``). Only transcripts have roles: news text gets none of these.
+    one weight per (role, signal) lets the model say so (its CV figures:
+    ``docs/decisions/checkworthiness-model.md``). Only transcripts have roles: news text
+    gets none of these.
     """
     roles = [r for r in ROLES if "s:" + r in signals]
     if not roles:

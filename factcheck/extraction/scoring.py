@@ -125,8 +125,8 @@ class Model:
         percent.", "Obamacare."), extreme because nothing averages it out; it ranked such
         fragments above whole claims. Dividing by at least five words counts what a
         fragment is about in proportion to the words it has (the missing ones as neutral).
-        Applied at scoring only (the regression is fitted on the plain mean): CV MAP 0.1424
-        -> 0.1427 (4 words: 0.1427, 6: 0.1405), dev 0.1052 -> 0.1074 (see ``training.py``).
+        Applied at scoring only (the regression is fitted on the plain mean); the figures
+        behind five: ``docs/decisions/checkworthiness-model.md``.
         """
         get = self.mean_weights.get
         total, n = 0.0, 0

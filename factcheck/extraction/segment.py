@@ -1,9 +1,9 @@
 """Sentence segmentation with exact character offsets.
 
 nupunkt (Punkt with a model trained on legal and news text) does the hard part:
-abbreviations (U.S., Dr., No., Gov., e.g.), initials and numbers. It was ~100x faster
-than pysbd on the seed article with the same splits on our hard cases; pysbd splits
-inline lists better but is far too slow for the 100 articles/s target. Around it:
+abbreviations (U.S., Dr., No., Gov., e.g.), initials and numbers. It is used rather than
+pysbd, which splits inline lists better but is far too slow for the 100 articles/s
+target (figures: ``docs/decisions/extraction-speed.md``). Around it:
 
 1. paragraphs are hard boundaries (a blank line, or a newline not followed by a
    lower-case continuation of a hard-wrapped line);

@@ -94,8 +94,8 @@ def _extract(article_id: int, *, first_run_shortcut: bool) -> list[int]:
     return created
 
 
-# The two statements are plain SQL: the ORM spent ~0.25 ms an article building them, eight
-# times what the database took to run them (SQLite).
+# The two statements are plain SQL: building them through the ORM took longer than the
+# database took to run them (figures: docs/decisions/extraction-speed.md).
 
 
 def _article_lock(article_id: int, *, commit_without_flush: bool) -> tuple[str, str, bool]:
@@ -104,11 +104,12 @@ def _article_lock(article_id: int, *, commit_without_flush: bool) -> tuple[str, 
     Raises ``Article.DoesNotExist`` when it is gone. With ``commit_without_flush`` (only for
     a transaction this service owns: inside a caller's it would weaken the caller's writes
     too), PostgreSQL commits the transaction without waiting for its WAL to reach the disk:
-    the flush cost ~4 ms a commit on this machine, as much as extracting the article. A
-    crash can lose the last fraction of a second of such commits, never half of one; a lost
-    extraction leaves the article unmarked and the sweep (``factcheck.sweeps``) runs it
-    again (matching queued for a lost claim finds it gone). ``set_config(..., true)`` is
-    ``SET LOCAL``, in the same statement as the lock: one round trip fewer.
+    the flush costs about as much as extracting the article
+    (``docs/decisions/extraction-speed.md``). A crash can lose the last fraction of a second
+    of such commits, never half of one; a lost extraction leaves the article unmarked and
+    the sweep (``factcheck.sweeps``) runs it again (matching queued for a lost claim finds
+    it gone). ``set_config(..., true)`` is ``SET LOCAL``, in the same statement as the
+    lock: one round trip fewer.
     """
     connection = transaction.get_connection()
     quote = connection.ops.quote_name
