@@ -2,6 +2,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PORT ?= 8000
+# Absolute URLs (ClaimReview, feeds, e-mails) name the port the app is served on.
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint fmt clean-db
