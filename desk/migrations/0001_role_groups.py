@@ -72,8 +72,13 @@ def set_role_groups(apps):
         group.permissions.set(wanted)
 
 
-def remove_role_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+def keep_role_groups(apps, schema_editor):
+    """Migrating back leaves the groups, their permissions and their members alone.
+
+    ``factcheck`` 0003, which stays applied, made these groups, and its lists name the same
+    permission rows as the lists above (unapplying ``coverage`` 0001 moves their content
+    types back); deleting the groups would take every user's role with them.
+    """
 
 
 class Migration(migrations.Migration):
@@ -86,4 +91,4 @@ class Migration(migrations.Migration):
         ("partners", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(create_role_groups, remove_role_groups)]
+    operations = [migrations.RunPython(create_role_groups, keep_role_groups)]
