@@ -32,7 +32,7 @@ def remember_visit(request):
 
 
 urlpatterns = [path("remember/", remember_visit), path("", include("config.urls"))]
-handler500 = "partners.api.exceptions.handler500"
+handler500 = "core.handlers.handler500"
 
 
 class LastSeenMiddleware:
