@@ -21,8 +21,9 @@ def test_task_retries_after_its_connection_is_killed_mid_transaction(make_redis,
     ids = articles_pending(1)
     worker = make_worker(redis.url)
 
-    # SHARE lets the task lock the article row and insert claims, then blocks its UPDATE.
-    with connection_killed_while_waiting_on("editorial_article", "SHARE", hold=True) as killed:
+    # SHARE lets the task lock the article row and insert claims, then blocks the write of
+    # its ArticleExtraction row (the mark that the article is done).
+    with connection_killed_while_waiting_on("factcheck_articleextraction", "SHARE", hold=True) as killed:
         publish(extract_claims, ids, redis.url)
         assert wait_for(lambda: bool(killed), timeout=60), worker.log()[-3000:]
         assert wait_for(lambda: "Retry in" in worker.log(), timeout=30), worker.log()[-3000:]
