@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from desk.admin import display
 from desk.admin.claims import best_match_subquery
-from editorial.admin import ArticleAdmin
-from editorial.models import Article
+from desk.admin.search import BoundedSearchMixin
+from editorial.admin import ArticleAdmin, OutletAdmin
+from editorial.models import Article, Outlet
 from factcheck.models import ArticleExtraction, Claim
 from factcheck.tasks import extract_claims as extract_claims_task
 
@@ -65,7 +66,7 @@ class ClaimInline(admin.TabularInline):
         return display.score_bar(claim.best_match_score)
 
 
-class DeskArticleAdmin(ArticleAdmin):
+class DeskArticleAdmin(BoundedSearchMixin, ArticleAdmin):
     change_form_template = "admin/factcheck/article_change_form.html"
     list_display = ["title", "outlet", "published_at", "claim_count", "extraction_state", "updated_at"]
     inlines = [ClaimInline]
@@ -155,5 +156,11 @@ class DeskArticleAdmin(ArticleAdmin):
         return redirect(reverse("admin:editorial_article_change", args=[article.pk]))
 
 
+class DeskOutletAdmin(BoundedSearchMixin, OutletAdmin):
+    """``editorial``'s outlet list with the desk's bounded search."""
+
+
 admin.site.unregister(Article)
 admin.site.register(Article, DeskArticleAdmin)
+admin.site.unregister(Outlet)
+admin.site.register(Outlet, DeskOutletAdmin)

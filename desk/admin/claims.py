@@ -30,6 +30,7 @@ from desk.admin.filters import (
 )
 from desk.admin.paginator import IdFirstPaginator
 from desk.admin.panels import claim_page_context
+from desk.admin.search import BoundedSearchMixin
 from factcheck import workflow
 from factcheck.models import Claim, Verdict
 from factcheck.services.claims import StaleClaimEdit, claim_update
@@ -76,7 +77,7 @@ def best_match_subquery():
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
     form = ClaimForm
     change_form_template = "admin/factcheck/claim/change_form.html"
     change_list_template = "admin/factcheck/claim/change_list.html"

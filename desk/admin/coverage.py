@@ -19,6 +19,7 @@ from core.errors import ApplicationError
 from core.links import safe_url
 from coverage import services as coverage
 from coverage.models import CoverageMatch, MatchStatus, PriorFactCheck
+from desk.admin.search import BoundedSearchMixin
 
 _TARGETS = ["claim", "prior_claim", "prior_article", "prior_factcheck", "decided_by"]
 
@@ -91,7 +92,7 @@ class CoverageMatchInline(admin.TabularInline):
 
 
 @admin.register(CoverageMatch)
-class CoverageMatchAdmin(admin.ModelAdmin):
+class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = [
         "claim",
         "prior_coverage",
@@ -208,7 +209,7 @@ class CoverageMatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(PriorFactCheck)
-class PriorFactCheckAdmin(admin.ModelAdmin):
+class PriorFactCheckAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["claim_reviewed", "publisher", "rating_text", "review_date", "language"]
     list_filter = ["publisher", "language"]
     search_fields = ["claim_reviewed", "title", "claimant", "url"]

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 
+from desk.admin.search import BoundedSearchMixin
 from partners import services
 from partners.models import ApiKey, Partner, Webhook, WebhookDelivery
 
@@ -88,7 +89,7 @@ class WebhookInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "contact", "active", "key_count", "created_at"]
     list_filter = ["active"]
     search_fields = ["name", "contact"]
@@ -103,7 +104,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(BoundedSearchMixin, admin.ModelAdmin):
     form = ApiKeyForm
     list_display = ["__str__", "partner", "prefix", "scopes", "created_at", "last_used_at", "revoked"]
     list_filter = ["revoked", "partner"]
@@ -141,7 +142,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(BoundedSearchMixin, admin.ModelAdmin):
     form = WebhookForm
     list_display = ["url", "partner", "events", "active", "created_at"]
     list_filter = ["active", "partner"]
@@ -150,7 +151,7 @@ class WebhookAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(BoundedSearchMixin, admin.ModelAdmin):
     """The delivery log: read-only, for debugging a partner's endpoint."""
 
     list_display = ["at", "webhook", "event", "event_id", "attempt", "status_code", "succeeded"]
