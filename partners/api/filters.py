@@ -1,5 +1,7 @@
 """Query filters for ``fact-checks/`` and the cursor pagination with its ``ordering``."""
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -14,12 +16,21 @@ from partners.selectors import matches_text
 MIN_YEAR, MAX_YEAR = 1900, 9000  # outside this a timezone shift could overflow
 
 
+def in_utc(value: dt.datetime) -> dt.datetime:
+    """The same instant in UTC. Python accepts UTC offsets up to ±23:59, PostgreSQL only up
+    to ±15:59, so an offset is never passed on to the database; within the year bounds the
+    shift cannot overflow."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC)
+
+
 class BoundedIsoDateTimeField(IsoDateTimeField):
     def clean(self, value):
         value = super().clean(value)
         if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
             raise forms.ValidationError(f"Use a year between {MIN_YEAR} and {MAX_YEAR}.")
-        return value
+        return value if value is None else in_utc(value)
 
 
 class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -96,7 +107,8 @@ class FeedCursorPagination(CursorPagination):
         return self.orderings[choice]
 
     def decode_cursor(self, request):
-        """DRF trusts the position inside a cursor; a forged one must be a 404, not a crash."""
+        """DRF trusts the position inside a cursor and filters on it as given; a forged one
+        must be a 404, not a crash, and its time reaches the database in UTC."""
         cursor = super().decode_cursor(request)
         if cursor is not None and cursor.position is not None:
             try:
@@ -105,6 +117,7 @@ class FeedCursorPagination(CursorPagination):
                 parsed = None
             if parsed is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
                 raise NotFound(self.invalid_cursor_message)
+            cursor = cursor._replace(position=in_utc(parsed).isoformat())
         return cursor
 
     def get_page_size(self, request):

@@ -5,6 +5,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +14,7 @@ from partners import services
 from partners.api import serializers as s
 from partners.api.authentication import ApiKeyAuthentication, StaffSessionAuthentication
 from partners.api.filters import FactCheckFilter, FeedCursorPagination, TipCursorPagination
+from partners.api.parsers import DepthLimitedJSONParser
 from partners.api.permissions import HasScope, partner_of
 from partners.api.search import claims_search
 from partners.api.throttling import ApiKeyRateThrottle
@@ -45,6 +47,7 @@ class PartnerAPIView(APIView):
     permission_classes = [HasScope]
     throttle_classes = [ApiKeyRateThrottle]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    parser_classes = [DepthLimitedJSONParser, FormParser, MultiPartParser]
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
