@@ -113,6 +113,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# PostgreSQL cancels a statement running longer than this (milliseconds, 0: never), so one
+# slow query cannot hold a web worker; the request answers 503 (core/middleware.py). It is
+# a connection option, so it binds every process that loads these settings except the two
+# that clear it before connecting: manage.py for every command but runserver (migrations,
+# imports, index rebuilds), and Celery workers (config/celery.py), whose import, embedding
+# and re-matching batches may run a statement for longer.
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 10_000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_STATEMENT_TIMEOUT_MS > 0:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _CACHE_URL = env_str("CACHE_URL")

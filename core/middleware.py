@@ -14,6 +14,10 @@ database, notes each database error of the request (an execute wrapper for faile
 queries, ``got_request_exception`` for the rest, such as a failed connect), and replaces
 such an error response with the 503. The view had finished by then, so that page does not
 promise that nothing was saved.
+
+A statement PostgreSQL cancelled for running past ``statement_timeout`` (settings:
+``DB_STATEMENT_TIMEOUT_MS``) raises ``OperationalError`` too; it answers the same 503 with a
+page that says the request took too long (narrow it down), not that the database is down.
 """
 
 import logging
@@ -39,6 +43,13 @@ _AFTER_VIEW = (
     "have been saved. Please reload the page in a moment to check before you try again."
 )
 _API_IN_VIEW = "The database is temporarily unavailable; retry later."
+_TOO_SLOW = (
+    "This page took too long to prepare and was stopped; nothing was saved from this request. "
+    "Narrow it down (fewer search words, a filter) and try again."
+)
+_API_TOO_SLOW = "The request took too long and was stopped; narrow it down and retry."
+# SQLSTATE query_canceled: statement_timeout (or a cancel request) stopped the statement.
+QUERY_CANCELED = "57014"
 _API_AFTER_VIEW = (
     "The database became unavailable while the request was finishing; it may have been "
     "applied. Check before you retry."
@@ -84,6 +95,9 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DATABASE_DOWN):
             return None
+        if _is_timeout(exception):
+            logger.error("Statement timeout during %s %s: %s", request.method, request.path, exception)
+            return _unavailable(request, after_view=False, too_slow=True)
         logger.error("Database unavailable during %s %s: %s", request.method, request.path, exception)
         return _unavailable(request, after_view=False)
 
@@ -98,13 +112,24 @@ def _note_unhandled(sender, request=None, **kwargs):
 got_request_exception.connect(_note_unhandled, dispatch_uid="core.middleware.database_unavailable")
 
 
-def _unavailable(request, *, after_view: bool) -> HttpResponse:
+def _is_timeout(exc: Exception) -> bool:
+    """The driver's error under Django's carries the SQLSTATE (psycopg: ``sqlstate``)."""
+    return getattr(exc.__cause__, "sqlstate", None) == QUERY_CANCELED
+
+
+def _unavailable(request, *, after_view: bool, too_slow: bool = False) -> HttpResponse:
+    if too_slow and not after_view:
+        api_message, page = _API_TOO_SLOW, _TOO_SLOW
+    elif after_view:
+        api_message, page = _API_AFTER_VIEW, _AFTER_VIEW
+    else:
+        api_message, page = _API_IN_VIEW, _IN_VIEW
     if request.path.startswith("/api/"):
-        message = _API_AFTER_VIEW if after_view else _API_IN_VIEW
+        message = api_message
         response: HttpResponse = JsonResponse(
             {"error": {"code": "service_unavailable", "message": message}}, status=503
         )
     else:
-        response = HttpResponse(_PAGE.format(_AFTER_VIEW if after_view else _IN_VIEW), status=503)
+        response = HttpResponse(_PAGE.format(page), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
