@@ -105,10 +105,17 @@ def queue_backlog(queue: str | None = None) -> int | None:
 
 
 def requeue(
-    task, ids: Sequence[int] | QuerySet[Any, int], *, limit: int, what: str, one_task: bool = False
+    task,
+    ids: Sequence[int] | QuerySet[Any, int],
+    *,
+    limit: int,
+    what: str,
+    batch: int | None = None,
+    kwargs: dict[str, Any] | None = None,
 ) -> SweepResult:
-    """Queue ``task`` for up to ``limit`` of ``ids``: a message per id, or with ``one_task``
-    one message carrying them all.
+    """Queue ``task`` for up to ``limit`` of ``ids``: a message per id, or with ``batch`` a
+    message per ``batch`` ids (a list), so no one task holds a worker for long. ``kwargs``
+    go with every message.
 
     Skipped while more than ``limit`` messages wait in the task's queue: workers are behind,
     the pending work is most likely still queued, and re-queuing it would only add duplicate
@@ -121,12 +128,17 @@ def requeue(
     ids = list(ids[:limit])
     # (the task's argument, how many items it covers)
     messages: list[tuple[int | list[int], int]] = (
-        [(pk, 1) for pk in ids] if not one_task else [(ids, len(ids))] if ids else []
+        [(pk, 1) for pk in ids]
+        if batch is None
+        else [
+            (ids[start : start + batch], len(ids[start : start + batch]))
+            for start in range(0, len(ids), batch)
+        ]
     )
     queued = 0
     for argument, items in messages:
         try:
-            task.delay(argument)
+            task.delay(argument, **(kwargs or {}))
         except BrokerError as exc:
             logger.warning(
                 "Sweep of %s stopped, broker unavailable after %d of %d: %s", what, queued, len(ids), exc

@@ -19,6 +19,9 @@ from core.errors import ApplicationError
 from coverage.claimreview import ClaimReviewRecord
 from coverage.matching import index, search
 from coverage.models import CoverageMatch, MatchStatus, PriorFactCheck, SearchDoc, SearchKind
+from coverage.tasks import EMBED_TASK_BATCH
+from coverage.tasks import embed_and_rematch as embed_and_rematch_task
+from coverage.tasks import rematch_open_claims as rematch_open_claims_task
 from editorial.models import Article
 from factcheck.models import Claim, ClaimState, Verdict
 from factcheck.services.verdicts import verdict_save
@@ -64,7 +67,7 @@ def prior_factchecks_import(*, records: list[ClaimReviewRecord], batch_size: int
 
     Idempotent: a re-import of the same feed changes nothing; a changed review is
     updated in place. Each batch is one transaction (nothing half-imported). The
-    caller queues ``embed_and_rematch`` for ``stale_doc_ids`` (vectors, then a re-match).
+    caller queues the vectors of ``stale_doc_ids`` (``searchdocs_queue_embedding``).
     """
     report = ImportReport()
     latest = {r.url: r for r in records}  # a URL twice in one feed: the last one wins
@@ -95,6 +98,23 @@ def _import_batch(records: list[ClaimReviewRecord], report: ImportReport) -> Non
     report.created += [p.pk for p in created]
     report.updated += [p.pk for p in changed]
     report.stale_doc_ids += index.searchdocs_upsert(items=[_factcheck_item(p) for p in [*created, *changed]])
+
+
+def searchdocs_queue_embedding(*, doc_ids: list[int]) -> int:
+    """Queue the vectors of ``doc_ids`` after commit, ``EMBED_TASK_BATCH`` items per task,
+    then one re-match of the open claims behind the last batch; how many embedding tasks.
+
+    Bounded tasks let other matching work interleave with a large import's embedding, and
+    the open claims are re-matched once per import, not once per batch. The queue is
+    first-in first-out, so the re-match starts after the last batch did.
+    """
+    ids = sorted(set(doc_ids))
+    batches = [ids[start : start + EMBED_TASK_BATCH] for start in range(0, len(ids), EMBED_TASK_BATCH)]
+    for batch in batches:
+        embed_and_rematch_task.delay_on_commit(batch, rematch=False)
+    if batches:
+        rematch_open_claims_task.delay_on_commit()
+    return len(batches)
 
 
 def _factcheck_item(prior: PriorFactCheck) -> index.IndexItem:

@@ -11,8 +11,10 @@ from datetime import timedelta
 from core import embedding
 from core.tasks import SweepResult, requeue
 from coverage.selectors import claims_pending_matching, searchdocs_pending_embedding
+from coverage.tasks import EMBED_TASK_BATCH
 from coverage.tasks import embed_and_rematch as embed_and_rematch_task
 from coverage.tasks import match_claim as match_claim_task
+from coverage.tasks import rematch_open_claims as rematch_open_claims_task
 
 
 def claims_sweep_unmatched(*, older_than: timedelta, limit: int = 1000) -> SweepResult:
@@ -22,11 +24,22 @@ def claims_sweep_unmatched(*, older_than: timedelta, limit: int = 1000) -> Sweep
 
 
 def searchdocs_sweep_unembedded(*, older_than: timedelta, limit: int = 2000) -> SweepResult:
-    """Queue one embedding task (then one re-matching) for up to ``limit`` such items.
+    """Queue embedding for up to ``limit`` such items, ``EMBED_TASK_BATCH`` per task, then
+    one re-match of the open claims behind the last batch.
 
     Nothing to do without the embedding extra: matching is lexical only and says so.
     """
     if not embedding.available():
         return SweepResult(found=0, queued=0, failed=0)
     pending = searchdocs_pending_embedding(older_than=older_than).values_list("pk", flat=True)
-    return requeue(embed_and_rematch_task, pending, limit=limit, what="embedding", one_task=True)
+    result = requeue(
+        embed_and_rematch_task,
+        pending,
+        limit=limit,
+        what="embedding",
+        batch=EMBED_TASK_BATCH,
+        kwargs={"rematch": False},
+    )
+    if result.queued:
+        rematch_open_claims_task.delay_or_note()
+    return result

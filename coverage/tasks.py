@@ -15,6 +15,9 @@ logger = logging.getLogger(__name__)
 
 RETRY_ON = (OperationalError, InterfaceError)
 REMATCH_BATCH = 100
+# Prior items per embedding task (about 5 s of encoding on one core): an import of 65,000
+# items is 131 tasks, so other matching work interleaves with it instead of waiting.
+EMBED_TASK_BATCH = 500
 
 
 # Two claims of one article matched at once both index the article as prior coverage; the
@@ -49,12 +52,17 @@ def rematch_open_claims(self, claim_ids: list[int] | None = None) -> int:
 
 
 @shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
-def embed_and_rematch(self, doc_ids: list[int]) -> int:
-    """New or changed prior items: compute their vectors once, then re-match open claims."""
+def embed_and_rematch(self, doc_ids: list[int], rematch: bool = True) -> int:
+    """New or changed prior items: compute their vectors once, then re-match open claims.
+
+    A batch of a larger set passes ``rematch=False``; its caller queues the one re-match
+    behind the last batch (``coverage.services.searchdocs_queue_embedding``).
+    """
     from coverage.matching.index import searchdocs_embed
 
     embedded = searchdocs_embed(doc_ids=doc_ids)
-    rematch_open_claims.delay()
+    if rematch:
+        rematch_open_claims.delay()
     return embedded
 
 

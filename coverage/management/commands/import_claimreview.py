@@ -5,8 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from coverage.claimreview import EXTENSIONS, ParseResult, RecordError, parse_path
-from coverage.services import prior_factchecks_import
-from coverage.tasks import embed_and_rematch as embed_and_rematch_task
+from coverage.services import prior_factchecks_import, searchdocs_queue_embedding
 
 
 class Command(BaseCommand):
@@ -33,8 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(f"dry run: {len(parsed.records)} valid record(s), failed {len(parsed.errors)}")
         else:
             report = prior_factchecks_import(records=parsed.records)
-            if report.stale_doc_ids:
-                embed_and_rematch_task.delay_on_commit(report.stale_doc_ids)
+            searchdocs_queue_embedding(doc_ids=report.stale_doc_ids)
             self.stdout.write(
                 f"imported {len(report.created)}, updated {len(report.updated)}, "
                 f"unchanged {report.unchanged}, failed {len(parsed.errors)}"
