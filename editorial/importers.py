@@ -27,6 +27,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:[A-Za-z]\.)+|\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Col|St|No|Jr|Sr|Inc|Ltd|Co|vs|etc|e\.g|i\.e)\.)$"
 )
+# The title is the first TITLE_MAX characters of the first sentence, so its end is looked
+# for in a bounded prefix: the cost of a title does not grow with the text. A text whose
+# first sentence does not end within the prefix is titled from its first line, as a text
+# without any sentence end is.
+TITLE_SCAN = 2_000
+# ``_ABBREVIATION`` ends at the candidate end and is at most 5 characters long ("Prof."),
+# so whether it matches is decided by the characters just before the end (``\b`` still
+# sees the character before the window): each candidate costs the same, however far it is.
+_ABBREVIATION_WINDOW = 16
 
 
 class ImportFileError(Exception):
@@ -96,9 +105,11 @@ def title_from_text(text: str) -> tuple[str, str]:
     if rest.strip() and _looks_like_heading(first_line):
         return first_line, rest.strip()
     first_sentence = first_line
-    for match in _SENTENCE_END.finditer(text):
-        if not _ABBREVIATION.search(text[: match.start()]):
-            first_sentence = text[: match.start()]
+    head = text[:TITLE_SCAN]
+    for match in _SENTENCE_END.finditer(head):
+        end = match.start()
+        if not _ABBREVIATION.search(head, max(0, end - _ABBREVIATION_WINDOW), end):
+            first_sentence = head[:end]
             break
     return cut_at_word(first_sentence.strip(), TITLE_MAX), text
 
