@@ -20,6 +20,10 @@ $(VENV)/.dev-installed: $(VENV)/bin/python $(wildcard requirements*.txt)
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.run-installed
 
+# Unset DEBUG means production (a SECRET_KEY is then required); the local server is
+# development. lint loads the settings too (mypy's Django plugin, makemigrations).
+run lint: export DEBUG ?= 1
+
 run: $(VENV)/.run-installed
 	$(VENV)/bin/python manage.py migrate --noinput
 	$(VENV)/bin/python manage.py import_seeds

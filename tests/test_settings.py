@@ -26,26 +26,60 @@ PROD_ENV = {
 }
 
 
-def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+def run_python(code: str, **env: str | None) -> subprocess.CompletedProcess:
+    """``code`` with the settings under ``env`` on top of a production key (None unsets)."""
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "DATABASE_URL")}
-    base.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
+    base.update(DJANGO_SETTINGS_MODULE="config.settings", SECRET_KEY=PROD_ENV["SECRET_KEY"])
+    for name, value in env.items():
+        if value is None:
+            base.pop(name, None)
+        else:
+            base[name] = value
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
     )
 
 
-def test_debug_defaults_on_with_a_development_key():
-    result = run_python(
-        "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY.startswith('dev-only'))"
-    )
+SHOW_DEBUG = "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY.startswith('dev-only'))"
+
+
+def test_unset_debug_means_production_and_needs_a_secret_key():
+    result = run_python(SHOW_DEBUG, SECRET_KEY=None)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    result = run_python(SHOW_DEBUG)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]
+
+
+def test_development_is_asked_for_and_then_has_a_development_key():
+    result = run_python(SHOW_DEBUG, DEBUG="1", SECRET_KEY=None)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]
 
 
 def test_debug_off_without_secret_key_refuses_to_start():
-    result = run_python("from django.conf import settings as s; s.DEBUG", DEBUG="0")
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    for debug in ("0", ""):
+        result = run_python("from django.conf import settings as s; s.DEBUG", DEBUG=debug, SECRET_KEY=None)
+        assert result.returncode != 0
+        assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_the_test_run_needs_no_configuration():
+    """Neither DEBUG nor SECRET_KEY in the environment: the suite still starts."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--co", "tests/test_smoke.py"],
+        cwd=ROOT,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
 
 
 def test_garbled_boolean_is_refused_with_its_name():
@@ -81,7 +115,7 @@ def test_check_deploy_passes_with_production_environment():
 
 
 def test_plain_settings_serve_http_test_requests_without_pytest_config(tmp_path):
-    """Only DATABASE_URL and DJANGO_SETTINGS_MODULE: no Makefile, no pytest, no conftest."""
+    """Only DATABASE_URL, SECRET_KEY and DJANGO_SETTINGS_MODULE: no Makefile, no pytest, no conftest."""
     code = (
         "import django; django.setup();"
         "from django.test.utils import setup_test_environment; setup_test_environment();"

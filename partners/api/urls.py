@@ -2,7 +2,7 @@
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -46,7 +46,9 @@ urlpatterns = [
     ),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(
+        # The split view serves Swagger UI's init script from this URL (``?script``), not
+        # inline, so the docs work under the Content-Security-Policy (config/settings.py).
+        SpectacularSwaggerSplitView.as_view(
             url_name="api:schema", authentication_classes=[], permission_classes=[AllowAny]
         ),
         name="docs",
