@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from coverage.models import SearchDoc
-from factcheck.models import Claim, ClaimOrigin, ClaimState
+from coverage.models import SearchDoc, SearchKind
+from factcheck.models import Claim, ClaimOrigin, ClaimState, Verdict
 
 
 def open_claim_ids(*, since_days: int | None = None) -> list[int]:
@@ -26,6 +26,29 @@ def claims_pending_matching(*, older_than: timedelta) -> QuerySet[Claim]:
         origin__in=[ClaimOrigin.EXTRACTED, ClaimOrigin.PARTNER],
         created_at__lte=cutoff,
     ).order_by("created_at", "pk")
+
+
+def claims_pending_indexing(*, older_than: timedelta) -> QuerySet[Claim]:
+    """Published claims the search index lacks, published before ``older_than`` ago.
+
+    A claim is published with a current, published verdict; its index row (kind ``claim``)
+    is missing or older than that verdict's ``published_at``: the publish's indexing task
+    was lost, or a data load set the state without going through the workflow.
+    """
+    cutoff = timezone.now() - older_than
+    published_at = Verdict.objects.filter(
+        claim=OuterRef("pk"), is_current=True, published_at__isnull=False
+    ).values("published_at")[:1]
+    indexed = SearchDoc.objects.filter(
+        kind=SearchKind.CLAIM, object_id=OuterRef("pk"), updated_at__gte=OuterRef("verdict_published_at")
+    )
+    return (
+        Claim.objects.filter(state=ClaimState.PUBLISHED)
+        .annotate(verdict_published_at=Subquery(published_at))
+        .filter(verdict_published_at__lte=cutoff)
+        .exclude(Exists(indexed))
+        .order_by("verdict_published_at", "pk")
+    )
 
 
 def searchdocs_pending_embedding(*, older_than: timedelta) -> QuerySet[SearchDoc]:

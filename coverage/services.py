@@ -150,7 +150,13 @@ def published_claim_index(*, claim_id: int) -> list[int]:
         item_date=timezone.localdate(verdict.published_at),
         claimant=claim.claimant,
     )
-    return index.searchdocs_upsert(items=[item])
+    stale = index.searchdocs_upsert(items=[item])
+    # An unchanged row keeps its time; mark it as current for this publication, so the
+    # sweep (``claims_pending_indexing``) finds only claims whose indexing never ran.
+    SearchDoc.objects.filter(
+        kind=SearchKind.CLAIM, object_id=claim.pk, updated_at__lt=verdict.published_at
+    ).update(updated_at=timezone.now())
+    return stale
 
 
 def article_index(*, article_id: int) -> list[int]:

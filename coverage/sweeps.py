@@ -2,15 +2,18 @@
 
 A claim from extraction or a partner tip whose ``matched_at`` is still empty lost its
 ``match_claim`` task; a prior item (``SearchDoc``) still without a vector lost its
-embedding task and would be found by lexical search only, for ever. Both are idempotent,
-so queuing them again is safe (see ``factcheck.sweeps`` for extraction).
+embedding task and would be found by lexical search only, for ever; a published claim
+missing from the index (its publish's task was lost, or a data load published it without
+the workflow) is never found as prior coverage. All are idempotent, so doing them again
+is safe (see ``factcheck.sweeps`` for extraction).
 """
 
 from datetime import timedelta
 
 from core import embedding
 from core.tasks import SweepResult, requeue
-from coverage.selectors import claims_pending_matching, searchdocs_pending_embedding
+from coverage.selectors import claims_pending_indexing, claims_pending_matching, searchdocs_pending_embedding
+from coverage.services import published_claim_index, searchdocs_queue_embedding
 from coverage.tasks import EMBED_TASK_BATCH
 from coverage.tasks import embed_and_rematch as embed_and_rematch_task
 from coverage.tasks import match_claim as match_claim_task
@@ -21,6 +24,21 @@ def claims_sweep_unmatched(*, older_than: timedelta, limit: int = 1000) -> Sweep
     """Queue matching for up to ``limit`` claims whose matching never ran, oldest first."""
     pending = claims_pending_matching(older_than=older_than).values_list("pk", flat=True)
     return requeue(match_claim_task, pending, limit=limit, what="matching")
+
+
+def claims_sweep_unindexed(*, older_than: timedelta, limit: int = 1000) -> SweepResult:
+    """Index up to ``limit`` published claims the index lacks, oldest publication first, then
+    queue their vectors and one re-match of the open claims.
+
+    The indexing itself is one small upsert per claim, done here rather than queued, so a
+    thousand such claims cost one re-match, not one each.
+    """
+    ids = list(claims_pending_indexing(older_than=older_than).values_list("pk", flat=True)[:limit])
+    stale: list[int] = []
+    for claim_id in ids:
+        stale += published_claim_index(claim_id=claim_id)
+    searchdocs_queue_embedding(doc_ids=stale)
+    return SweepResult(found=len(ids), queued=len(ids), failed=0)
 
 
 def searchdocs_sweep_unembedded(*, older_than: timedelta, limit: int = 2000) -> SweepResult:

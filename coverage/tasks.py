@@ -84,6 +84,14 @@ def sweep_unmatched(older_than_minutes: int | None = None) -> int:
 
 
 @shared_task
+def sweep_unindexed(older_than_minutes: int | None = None) -> int:
+    """Beat runs this too: index published claims missing from the search index."""
+    from coverage.sweeps import claims_sweep_unindexed
+
+    return claims_sweep_unindexed(older_than=sweep_age(older_than_minutes)).queued
+
+
+@shared_task
 def sweep_unembedded(older_than_minutes: int | None = None) -> int:
     """Beat runs this too: compute the vectors of prior items whose embedding task was lost."""
     from coverage.sweeps import searchdocs_sweep_unembedded

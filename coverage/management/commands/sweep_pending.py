@@ -1,9 +1,9 @@
 """Re-queue lost work: ``manage.py sweep_pending [--older-than MINUTES] [--limit N]``.
 
 The same sweeps Celery beat runs every few minutes (``CELERY_BEAT_SCHEDULE``): articles
-whose extraction never ran, claims whose matching never ran, then prior items whose
-vector was never computed. Run it by hand after a
-broker outage to catch up at once.
+whose extraction never ran, claims whose matching never ran, prior items whose vector
+was never computed, then published claims missing from the search index. Run it by hand
+after a broker outage (or a data load that published claims) to catch up at once.
 """
 
 from datetime import timedelta
@@ -11,13 +11,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from coverage.sweeps import claims_sweep_unmatched, searchdocs_sweep_unembedded
+from coverage.sweeps import claims_sweep_unindexed, claims_sweep_unmatched, searchdocs_sweep_unembedded
 from factcheck.sweeps import articles_sweep_unextracted
 
 SWEEPS = (
     ("article(s) pending extraction", articles_sweep_unextracted),
     ("claim(s) pending matching", claims_sweep_unmatched),
     ("prior item(s) pending embedding", searchdocs_sweep_unembedded),
+    ("published claim(s) pending indexing", claims_sweep_unindexed),
 )
 
 
