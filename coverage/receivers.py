@@ -6,9 +6,10 @@ from coverage.tasks import match_claim as match_claim_task
 from coverage.tasks import rematch_after_publish as rematch_after_publish_task
 from factcheck.signals import claim_transitioned, claims_created
 
-# A published fact-check becomes prior coverage for later claims, a correction changes it,
-# an unpublished one leaves the index: all three re-index it and re-match open claims.
-REMATCH_ON = frozenset({"publish", "correct", "unpublish"})
+# A published fact-check becomes prior coverage for later claims, an approved correction
+# changes it, an unpublished one leaves the index: all three re-index it and re-match open
+# claims. A proposed correction (``correct``) changes nothing public until it is approved.
+REMATCH_ON = frozenset({"publish", "approve_correction", "unpublish"})
 
 
 @receiver(claims_created, dispatch_uid="coverage.match_new_claims")

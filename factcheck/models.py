@@ -159,6 +159,19 @@ class Claim(models.Model):
             return next((v for v in cache["verdicts"] if v.is_current), None)
         return self.verdicts.filter(is_current=True).first()
 
+    @property
+    def pending_correction(self) -> "Verdict | None":
+        """A correction proposed and not yet approved: the one version neither current nor published.
+
+        Every other version went public before it stopped being current (only an approved
+        correction replaces the current version), so ``published_at`` tells them apart.
+        Uses a prefetch of ``verdicts`` when one was made.
+        """
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "verdicts" in cache:
+            return next((v for v in cache["verdicts"] if not v.is_current and v.published_at is None), None)
+        return self.verdicts.filter(is_current=False, published_at__isnull=True).order_by("-version").first()
+
 
 class Verdict(models.Model):
     """One version of the desk's verdict on a claim. A correction adds a version."""

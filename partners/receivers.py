@@ -5,8 +5,9 @@ from django.dispatch import receiver
 from factcheck.signals import claim_transitioned
 from partners.tasks import notify_partners as notify_partners_task
 
-# Workflow transition -> the webhook event partners subscribe to.
-WEBHOOK_EVENTS = {"publish": "published", "correct": "corrected", "unpublish": "unpublished"}
+# Workflow transition -> the webhook event partners subscribe to. A correction reaches
+# partners when it is approved, not when it is proposed (``correct``).
+WEBHOOK_EVENTS = {"publish": "published", "approve_correction": "corrected", "unpublish": "unpublished"}
 
 
 @receiver(claim_transitioned, dispatch_uid="partners.notify_partners")

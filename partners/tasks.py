@@ -13,7 +13,7 @@ RETRY_ON = (OperationalError, InterfaceError)
 
 @shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
 def notify_partners(self, event: str, claim_id: int) -> int:
-    """On publish / correct / unpublish: one delivery per subscribed webhook.
+    """On publish / an approved correction / unpublish: one delivery per subscribed webhook.
 
     The body is built here, once, so every retry of every delivery sends the same event.
     """

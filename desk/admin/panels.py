@@ -18,6 +18,8 @@ def claim_page_context(request, claim: Claim, *, verdict_form=None, source_forms
         .order_by("-version")
     )
     current = next((v for v in verdicts if v.is_current), None)
+    # The one version neither current nor published (``Claim.pending_correction``).
+    pending = next((v for v in verdicts if not v.is_current and v.published_at is None), None)
     may_edit = _may_edit_verdict(request.user, claim)
     if may_edit and verdict_form is None:
         verdict_form, source_formset = verdict_forms(current)
@@ -32,7 +34,9 @@ def claim_page_context(request, claim: Claim, *, verdict_form=None, source_forms
         "desk_rating_choices": ratings.CHOICES,
         "desk_current_verdict": current,
         "desk_current_rating": display.rating_label(current.rating if current else None),
-        "desk_earlier_verdicts": [v for v in verdicts if not v.is_current],
+        "desk_pending_correction": pending,
+        "desk_pending_rating": display.rating_label(pending.rating) if pending else None,
+        "desk_earlier_verdicts": [v for v in verdicts if not v.is_current and v is not pending],
         "desk_may_edit_verdict": may_edit,
         "desk_verdict_form": verdict_form,
         "desk_source_formset": source_formset,

@@ -29,6 +29,7 @@ SUBJECTS = {
     "approve": "Your verdict was approved: {claim}",
     "publish": "Your fact-check was published: {claim}",
     "unpublish": "Your fact-check was unpublished: {claim}",
+    "approve_correction": "Your correction was approved: {claim}",
 }
 _SPACE = re.compile(r"\s+")
 

@@ -38,7 +38,7 @@ def _lock_editable(claim: Claim, user, permission: str) -> Claim:
         hints: dict[str, str] = {
             ClaimState.IN_REVIEW: "an Editor can send it back with “Request changes”",
             ClaimState.APPROVED: "it is approved and waiting to be published",
-            ClaimState.PUBLISHED: "use “Publish a correction” to change a published verdict",
+            ClaimState.PUBLISHED: "use “Propose a correction” to change a published verdict",
         }
         hint = hints.get(locked.state, "select the claim first")
         raise VerdictEditRefused(

@@ -36,19 +36,18 @@ def _publish(claim: Claim, user, params: dict) -> None:
 
 
 def _correct(claim: Claim, user, params: dict) -> None:
-    """A new verdict version: the old one stays (no longer current), its sources are copied."""
+    """Propose a correction: the next verdict version, neither current nor published, with the
+    current version's sources copied. The current version stays public until it is approved."""
     old = Verdict.objects.select_for_update().get(claim=claim, is_current=True)
-    next_version = verdict_next_version(claim_id=claim.pk)
-    Verdict.objects.filter(pk=old.pk).update(is_current=False)
     new = Verdict.objects.create(
         claim=claim,
         rating=params.get("rating") or old.rating,
         summary=(params.get("summary") or old.summary).strip(),
         author=user,
-        reviewer=user,
-        version=next_version,
+        version=verdict_next_version(claim_id=claim.pk),
+        is_current=False,
         correction_note=params["correction_note"].strip(),
-        published_at=timezone.now(),
+        published_at=None,
     )
     Source.objects.bulk_create(
         Source(
@@ -63,26 +62,53 @@ def _correct(claim: Claim, user, params: dict) -> None:
     )
 
 
+def _approve_correction(claim: Claim, user, params: dict) -> None:
+    """The proposed version becomes the current, published one; the old one stays as history."""
+    proposal = _pending_correction(claim)
+    now = timezone.now()
+    # The old version first: at most one current version per claim at any moment.
+    Verdict.objects.filter(claim=claim, is_current=True).update(is_current=False, updated_at=now)
+    Verdict.objects.filter(pk=proposal.pk).update(
+        is_current=True, reviewer=user, published_at=now, updated_at=now
+    )
+
+
+def _withdraw_correction(claim: Claim, user, params: dict) -> None:
+    """Drop the proposed version and its sources; the event keeps the note saying why."""
+    _pending_correction(claim).delete()
+
+
+def _pending_correction(claim: Claim) -> Verdict:
+    proposal = claim.pending_correction
+    if proposal is None:  # the guards refuse first; this keeps a caller without them honest
+        raise Verdict.DoesNotExist("No correction waits for approval.")
+    return proposal
+
+
 APPLY = {
     "start_research": _start_research,
     "assign": _assign,
     "approve": _approve,
     "publish": _publish,
     "correct": _correct,
+    "approve_correction": _approve_correction,
+    "withdraw_correction": _withdraw_correction,
 }
 
 
 # --- follow-up work, after commit ------------------------------------------------------
 
-# Who is told by e-mail: the assignee, or the current verdict's author.
+# Who is told by e-mail: the assignee, or the author of the version concerned (for an approved
+# correction its proposer, who is also the current verdict's author afterwards).
 MAIL_ASSIGNEE_ON = {"assign", "request_changes"}
-MAIL_AUTHOR_ON = {"approve", "publish", "unpublish"}
+MAIL_AUTHOR_ON = {"approve", "publish", "unpublish", "approve_correction"}
 
 
 def follow_up(claim: Claim, event: ReviewEvent, author_id: int | None) -> None:
     """Queue this app's e-mails and tell the other apps (``claim_transitioned``).
 
-    ``author_id`` is the current verdict's author before the transition.
+    ``author_id`` is the author of the version the transition concerns: the current
+    verdict's before the transition, the proposal's for ``approve_correction``.
     """
     recipients = mail_recipients(claim, event, author_id)
     if recipients:

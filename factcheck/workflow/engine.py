@@ -130,7 +130,9 @@ def transition(
         reason = _refusal(spec, facts) or _input_refusal(spec, facts, note, params)
         if reason:
             raise TransitionNotAllowed(reason, transition=name)
-        author_id = facts.verdict.author_id if facts.verdict else None
+        # Whose version the transition concerns: an approved correction's is its proposer's.
+        concerned = facts.pending_correction if spec.name == "approve_correction" else facts.verdict
+        author_id = concerned.author_id if concerned else None
         event = _apply(spec, locked, user=user, note=note, params=params)
         effects.follow_up(locked, event, author_id)
     for field in ("state", "state_changed_at", "version", "assignee_id", "updated_at"):

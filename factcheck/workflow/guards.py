@@ -41,10 +41,22 @@ class Facts:
         return len(cache["sources"]) if "sources" in cache else verdict.sources.count()
 
     @cached_property
+    def pending_correction(self) -> Verdict | None:
+        return self.claim.pending_correction
+
+    @cached_property
     def user_wrote_verdict(self) -> bool:
         """The author, or anyone who edited this version: the two-person rule binds co-authors."""
-        verdict = self.verdict
-        if verdict is None or self.user is None:
+        return self._user_wrote(self.verdict)
+
+    @cached_property
+    def user_proposed_correction(self) -> bool:
+        """The proposer, or anyone who edited the proposed version."""
+        return self._user_wrote(self.pending_correction)
+
+    def _user_wrote(self, verdict: Verdict | None) -> bool:
+        # Only authorship and edits count: a superuser is bound like anyone else.
+        if verdict is None or self.user is None or self.user.pk is None:
             return False
         if verdict.author_id == self.user.pk:
             return True
@@ -84,6 +96,18 @@ def verdict_published(facts: Facts) -> str | None:
     return None
 
 
+def no_pending_correction(facts: Facts) -> str | None:
+    if facts.pending_correction is not None:
+        return "A correction already waits for approval; withdraw or approve it first."
+    return None
+
+
+def correction_pending(facts: Facts) -> str | None:
+    if facts.pending_correction is None:
+        return "No correction waits for approval."
+    return None
+
+
 def two_person_rule(action: str) -> Callable[[Facts], str | None]:
     def guard(facts: Facts) -> str | None:
         if facts.user_wrote_verdict:
@@ -93,11 +117,21 @@ def two_person_rule(action: str) -> Callable[[Facts], str | None]:
     return guard
 
 
+def correction_two_person_rule(facts: Facts) -> str | None:
+    if facts.user_proposed_correction:
+        return "You proposed this correction; another Editor must approve it."
+    return None
+
+
 CLAIM_GUARDS: dict[str, list[Callable[[Facts], str | None]]] = {
     "submit": [verdict_complete],
     "approve": [verdict_complete, two_person_rule("approve")],
     "publish": [verdict_complete, two_person_rule("publish")],
-    "correct": [verdict_published],
+    "correct": [verdict_published, no_pending_correction],
+    "approve_correction": [verdict_published, correction_pending, correction_two_person_rule],
+    "withdraw_correction": [correction_pending],
+    # Unpublishing with a proposal open would leave it to resurface on the next publication.
+    "unpublish": [no_pending_correction],
 }
 
 

@@ -19,7 +19,7 @@ class Transition:
     name: str
     label: str
     sources: frozenset[str]
-    target: str | None  # None: the state stays what it was (assign, correct, comment)
+    target: str | None  # None: the state stays what it was (assign, the corrections, comment)
     permission: str  # app_label.codename, held through a role group
     role: str  # who holds it, for "Only an Editor may publish"
     action: str  # what it does, for the same sentence
@@ -34,7 +34,13 @@ class Transition:
 
 
 def _t(name, label, sources, target, role, action, **kw) -> Transition:
-    codename = {"start_research": "research"}.get(name, name)
+    # A correction is proposed, approved and withdrawn under one permission; the two-person
+    # rule (guards.py), not the permission, keeps the proposer from approving it.
+    codename = {
+        "start_research": "research",
+        "approve_correction": "correct",
+        "withdraw_correction": "correct",
+    }.get(name, name)
     return Transition(
         name, label, frozenset(sources), target, f"factcheck.{codename}_claim", role, action, **kw
     )
@@ -123,13 +129,34 @@ _ALL = (
     ),
     _t(
         "correct",
-        "Publish a correction",
+        "Propose a correction",
         [S.PUBLISHED],
         None,
         EDITOR,
-        "publish corrections",
+        "propose corrections",
         needs_note=True,
-        help="A new verdict version with a public correction note.",
+        help="A new verdict version with a public correction note; public once another Editor approves it.",
+    ),
+    _t(
+        "approve_correction",
+        "Approve the correction",
+        [S.PUBLISHED],
+        None,
+        EDITOR,
+        "approve corrections",
+        style="primary",
+        help="Another Editor than the one who proposed it; goes out to the public and partners.",
+    ),
+    _t(
+        "withdraw_correction",
+        "Withdraw the correction",
+        [S.PUBLISHED],
+        None,
+        EDITOR,
+        "withdraw corrections",
+        needs_note=True,
+        style="danger",
+        help="Drop the proposed correction; the published verdict stays as it is. Say why.",
     ),
     _t(
         "unpublish",

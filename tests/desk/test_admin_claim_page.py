@@ -273,6 +273,7 @@ def test_submitted_verdict_is_read_only_and_earlier_versions_shown(
     transition(
         claim, "correct", user=other_editor, note="The April figure was revised.", rating="mostly_false"
     )
+    transition(claim, "approve_correction", user=editor)
     client.force_login(editor)
     response = client.get(page_url(claim))
     assert response.context["desk_may_edit_verdict"] is False
@@ -282,7 +283,7 @@ def test_submitted_verdict_is_read_only_and_earlier_versions_shown(
     assert 'id="verdict_form"' not in html
     labels = [e.desk_label for e in response.context["desk_events"]]
     assert labels[:3] == ["Select for checking", "Start research", "Verdict edited"]
-    assert labels[-1] == "Publish a correction"
+    assert labels[-2:] == ["Propose a correction", "Approve the correction"]
 
 
 def _two_matches(claim):
@@ -310,6 +311,9 @@ def test_correction_and_comment_from_the_page(client, editor, other_editor, fact
         transition_url(claim, "correct"),
         {"version": claim.version, "note": "Revised figures.", "rating": "mostly_false", "summary": ""},
     )
+    claim.refresh_from_db()
+    client.force_login(editor)
+    client.post(transition_url(claim, "approve_correction"), {"version": claim.version})
     current = Verdict.objects.get(claim=claim, is_current=True)
     assert (current.version, current.rating, current.correction_note) == (
         2,
@@ -360,3 +364,46 @@ def test_why_this_score_is_escaped_and_tolerates_odd_stored_features(client, edi
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>x</script>" not in html
     assert html.count("<li>") >= 1 and "x0.80: predictions and opinions rank lower" in html
     assert "raises (+0.50)" in html and "True" not in html.split('class="desk-why"')[1].split("</ul>")[0]
+
+
+def test_a_pending_correction_is_shown_with_the_buttons_each_editor_may_take(
+    client, editor, other_editor, fact_checker, claim
+):
+    _researched(claim, fact_checker)
+    for name, user in [("submit", fact_checker), ("approve", editor), ("publish", editor)]:
+        transition(claim, name, user=user)
+    client.force_login(other_editor)
+    client.post(
+        transition_url(claim, "correct"),
+        {
+            "version": claim.version,
+            "note": "The April figure was revised.",
+            "rating": "mostly_false",
+            "summary": "The rate rose to 5.1%, not 6%.",
+        },
+    )
+
+    response = client.get(page_url(claim))
+    html = response.content.decode()
+    assert response.context["desk_current_verdict"].version == 1
+    pending = response.context["desk_pending_correction"]
+    assert (pending.version, pending.author) == (2, other_editor)
+    assert response.context["desk_earlier_verdicts"] == []
+    assert "Correction waiting for approval" in html and f"Proposed by {other_editor}" in html
+    assert "The rate rose to 5.1%, not 6%." in html and "The April figure was revised." in html
+    assert "Mostly false" in html
+    # The proposer may withdraw it, not approve it; another Editor may do both.
+    assert _buttons(response) >= {"withdraw_correction"}
+    assert not _buttons(response) & {"approve_correction", "correct"}
+    client.force_login(editor)
+    response = client.get(page_url(claim))
+    assert _buttons(response) >= {"approve_correction", "withdraw_correction"}
+    assert "correct" not in _buttons(response)
+
+    claim.refresh_from_db()
+    client.force_login(other_editor)
+    response = client.post(
+        transition_url(claim, "approve_correction"), {"version": claim.version}, follow=True
+    )
+    assert any("another Editor must approve it" in m for m in _messages(response))
+    assert Verdict.objects.get(claim=claim, is_current=True).version == 1

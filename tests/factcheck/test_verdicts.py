@@ -157,7 +157,7 @@ def test_a_source_needs_a_verdict_first(fact_checker):
 def test_a_published_verdicts_sources_cannot_be_removed(fact_checker):
     claim = claim_in_state("published", author=fact_checker)
     source = claim.current_verdict.sources.get()
-    with pytest.raises(VerdictEditRefused, match="Publish a correction"):
+    with pytest.raises(VerdictEditRefused, match="Propose a correction"):
         source_remove(source=source, user=EditorFactory())
     assert Source.objects.filter(pk=source.pk).exists()
 

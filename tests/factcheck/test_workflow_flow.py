@@ -75,6 +75,7 @@ def test_a_claim_sent_back_corrected_withdrawn_and_republished_keeps_its_whole_h
         workflow.transition(
             claim, "correct", user=editor, note="Rating changed after revision.", rating="mostly_false"
         )
+        workflow.transition(claim, "approve_correction", user=other_editor)
         workflow.transition(claim, "unpublish", user=editor, note="Legal review.")
         workflow.transition(claim, "approve", user=other_editor)
         workflow.transition(claim, "publish", user=other_editor)
@@ -85,20 +86,23 @@ def test_a_claim_sent_back_corrected_withdrawn_and_republished_keeps_its_whole_h
     assert versions == [(1, "false", False), (2, "mostly_false", True)]
     current = claim.current_verdict
     assert current.sources.count() == 2 and current.published_at is not None
-    # The correction's author is the editor, so the two-person rule let the other editor publish.
+    # The correction's proposer is the editor, so the two-person rule let the other editor
+    # approve it and, after the unpublish, publish it again.
     assert current.author == editor and current.reviewer == other_editor
     history = list(claim.events.values_list("transition", flat=True))
     assert history == [
         "select", "start_research", "verdict_edit", "submit", "request_changes", "verdict_edit",
-        "submit", "approve", "publish", "correct", "unpublish", "approve", "publish",
+        "submit", "approve", "publish", "correct", "approve_correction", "unpublish", "approve",
+        "publish",
     ]  # fmt: skip
     # Who heard about what: the fact-checker (assignee, first author), then the correction's
-    # author (not about the unpublish: they did it themselves).
+    # proposer (not about the unpublish: they did it themselves).
     subjects = [(m.to[0].split("@")[0], m.subject.split("] ")[1].split(":")[0]) for m in mail.outbox]
     assert subjects == [
         (fact_checker.username, "Changes requested"),
         (fact_checker.username, "Your verdict was approved"),
         (fact_checker.username, "Your fact-check was published"),
+        (editor.username, "Your correction was approved"),
         (editor.username, "Your verdict was approved"),
         (editor.username, "Your fact-check was published"),
     ]

@@ -13,6 +13,7 @@ from tests.factcheck.workflow_support import (
     EDITOR_TRANSITIONS,
     FACT_CHECKER_TRANSITIONS,
     inputs_for,
+    prepare,
     state_cases,
 )
 from tests.factories import EditorFactory, FactCheckerFactory, claim_in_state
@@ -36,7 +37,9 @@ def queued(monkeypatch):
     ("name", "state", "expected"),
     [
         ("publish", "approved", [(WEBHOOKS, ("published",)), (REMATCH, ())]),
-        ("correct", "published", [(WEBHOOKS, ("corrected",)), (REMATCH, ())]),
+        ("correct", "published", []),  # a proposal: public once approved
+        ("approve_correction", "published", [(WEBHOOKS, ("corrected",)), (REMATCH, ())]),
+        ("withdraw_correction", "published", []),
         ("unpublish", "published", [(WEBHOOKS, ("unpublished",)), (REMATCH, ())]),
         ("approve", "in_review", []),
     ],
@@ -45,6 +48,7 @@ def test_publishing_transitions_queue_webhooks_and_rematching_after_commit(
     name, state, expected, queued, editor, django_capture_on_commit_callbacks
 ):
     claim = claim_in_state(state, author=FactCheckerFactory())
+    prepare(name, claim)
     with django_capture_on_commit_callbacks() as callbacks:
         workflow.transition(claim, name, user=editor, **inputs_for(name))
         assert queued == []  # nothing is queued before the commit
@@ -101,7 +105,7 @@ QUEUED = {
     "request_changes": [MAIL],  # to the assignee
     "approve": [MAIL],  # to the verdict's author
     "publish": [MAIL, WEBHOOKS, REMATCH],  # the author; partners; index it, re-match open claims
-    "correct": [WEBHOOKS, REMATCH],
+    "approve_correction": [MAIL, WEBHOOKS, REMATCH],  # the proposer; partners; re-index, re-match
     "unpublish": [MAIL, WEBHOOKS, REMATCH],  # REMATCH takes it out of the search index
 }
 
@@ -113,6 +117,7 @@ def test_each_transition_queues_exactly_its_follow_ups(
     name, state, queued, django_capture_on_commit_callbacks
 ):
     claim = claim_in_state(state, author=FactCheckerFactory(), assignee=FactCheckerFactory())
+    prepare(name, claim)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.transition(claim, name, user=EditorFactory(), **inputs_for(name))
     assert sorted(task for task, _ in queued) == sorted(QUEUED.get(name, []))

@@ -139,7 +139,7 @@ def test_approve_sets_the_reviewer_and_publish_the_publication_time(editor, othe
 # --- correct ----------------------------------------------------------------------------------------
 
 
-def test_correct_adds_a_verdict_version_and_keeps_the_old_one(editor):
+def test_correct_adds_a_verdict_version_and_keeps_the_old_one(editor, other_editor):
     author = FactCheckerFactory()
     claim = claim_in_state("published", author=author)
     old = claim.current_verdict
@@ -148,6 +148,7 @@ def test_correct_adds_a_verdict_version_and_keeps_the_old_one(editor):
     workflow.transition(
         claim, "correct", user=editor, correction_note="The March figure was revised.", rating="mostly_false"
     )
+    workflow.transition(claim, "approve_correction", user=other_editor)
 
     claim.refresh_from_db()
     assert claim.state == ClaimState.PUBLISHED
@@ -158,7 +159,7 @@ def test_correct_adds_a_verdict_version_and_keeps_the_old_one(editor):
     assert (old.rating, new.rating) == ("false", "mostly_false")
     assert new.summary == old.summary
     assert new.correction_note == "The March figure was revised."
-    assert new.published_at is not None and new.author == editor
+    assert new.published_at is not None and (new.author, new.reviewer) == (editor, other_editor)
     assert list(new.sources.values_list("url", flat=True)) == old_urls
     assert old.sources.count() == len(old_urls)
     event = ReviewEvent.objects.get(claim=claim, transition="correct")
@@ -168,14 +169,15 @@ def test_correct_adds_a_verdict_version_and_keeps_the_old_one(editor):
 def test_correct_takes_the_note_as_correction_note(editor):
     claim = claim_in_state("published", author=FactCheckerFactory())
     workflow.transition(claim, "correct", user=editor, note="Typo in the summary fixed.")
-    assert claim.current_verdict.correction_note == "Typo in the summary fixed."
+    assert claim.pending_correction.correction_note == "Typo in the summary fixed."
     assert Verdict.objects.filter(claim=claim).count() == 2
 
 
-def test_correct_twice_makes_three_versions_one_current(editor):
+def test_correct_twice_makes_three_versions_one_current(editor, other_editor):
     claim = claim_in_state("published", author=FactCheckerFactory())
     for n in (1, 2):
         workflow.transition(claim, "correct", user=editor, note=f"Correction {n}.")
+        workflow.transition(claim, "approve_correction", user=other_editor)
     versions = list(
         Verdict.objects.filter(claim=claim).order_by("version").values_list("version", "is_current")
     )

@@ -4,7 +4,8 @@ The table is written out from the claim workflow diagram (DESIGN.md), not read f
 ``factcheck.workflow.TRANSITIONS``, so a change to the registry has to agree with it.
 """
 
-from tests.factories import FactCheckerFactory
+from factcheck import workflow
+from tests.factories import EditorFactory, FactCheckerFactory
 
 STATES = ["candidate", "dismissed", "selected", "researching", "in_review", "approved", "published"]
 # transition -> (the states it starts from, the state it leads to; None: stays where it is)
@@ -18,14 +19,27 @@ TABLE: dict[str, tuple[set[str], str | None]] = {
     "approve": ({"in_review"}, "approved"),
     "publish": ({"approved"}, "published"),
     "correct": ({"published"}, None),
+    "approve_correction": ({"published"}, None),
+    "withdraw_correction": ({"published"}, None),
     "unpublish": ({"published"}, "in_review"),
     "assign": (set(STATES) - {"dismissed"}, None),
     "comment": (set(STATES), None),
 }
-NEEDS_NOTE = {"dismiss", "request_changes", "correct", "unpublish", "comment"}
+NEEDS_NOTE = {"dismiss", "request_changes", "correct", "withdraw_correction", "unpublish", "comment"}
 
 FACT_CHECKER_TRANSITIONS = ["select", "dismiss", "reopen", "start_research", "submit"]
-EDITOR_TRANSITIONS = ["request_changes", "approve", "publish", "correct", "unpublish", "assign"]
+EDITOR_TRANSITIONS = [
+    "request_changes",
+    "approve",
+    "publish",
+    "correct",
+    "approve_correction",
+    "withdraw_correction",
+    "unpublish",
+    "assign",
+]
+# Transitions that act on a proposed correction: ``prepare`` makes one first.
+ON_A_PROPOSAL = {"approve_correction", "withdraw_correction"}
 EXPECTED_TARGET = {
     "select": "selected",
     "dismiss": "dismissed",
@@ -47,6 +61,12 @@ def inputs_for(name: str) -> dict:
     if name == "assign":
         kwargs["assignee"] = FactCheckerFactory()
     return kwargs
+
+
+def prepare(name: str, claim) -> None:
+    """What a transition needs on the claim besides its state: a correction proposed by another Editor."""
+    if name in ON_A_PROPOSAL:
+        workflow.transition(claim, "correct", user=EditorFactory(), note="The figure was revised.")
 
 
 def state_cases(names):

@@ -1,5 +1,7 @@
 """The public side follows the real workflow: publish, correct, unpublish, publish again."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -57,6 +59,7 @@ def test_publish_correct_unpublish_and_republish_through_the_workflow(
         summary="Police data show a 30% rise, not 100%.",
         correction_note="We used the wrong base year.",
     )
+    workflow.transition(claim, "approve_correction", user=other_editor)
     response = client.get(page_url)
     html = response.content.decode()
     assert "We used the wrong base year." in html and "rating changed from False" in html
@@ -76,3 +79,59 @@ def test_publish_correct_unpublish_and_republish_through_the_workflow(
     workflow.transition(claim, "publish", user=other_editor)
     assert client.get(page_url).status_code == 200
     assert _in_listings(client, claim) == {"list": True, "json": True, "atom": True, "sitemap": True}
+
+
+def _public_view(client, claim) -> dict:
+    """What the page, its ClaimReview, the feeds and the public JSON say about the claim."""
+    page = client.get(reverse("public:factcheck_detail", kwargs={"slug": factcheck_slug(claim=claim)}))
+    (review,) = jsonld_blocks(page.content)
+    feed = json.dumps(json.loads(client.get("/fact-checks/feed.json").content))
+    return {
+        "rating": review["reviewRating"]["alternateName"],
+        "note_on_page": "We used the wrong base year." in page.content.decode(),
+        "atom_corrected": b"Corrected:" in client.get("/fact-checks/feed.xml").content,
+        "feed_rating_mostly_false": "Mostly false" in feed,
+    }
+
+
+def test_a_correction_goes_public_only_when_another_editor_approves_it(
+    client, fact_checker, editor, other_editor
+):
+    claim = _published_claim(fact_checker, editor)
+    before = _public_view(client, claim)
+    assert before == {
+        "rating": "False",
+        "note_on_page": False,
+        "atom_corrected": False,
+        "feed_rating_mostly_false": False,
+    }
+
+    workflow.transition(
+        claim,
+        "correct",
+        user=editor,
+        note="We used the wrong base year.",
+        rating="mostly_false",
+        summary="Police data show a 30% rise, not 100%.",
+    )
+    assert _public_view(client, claim) == before
+    with pytest.raises(workflow.TransitionNotAllowed, match="another Editor must approve it"):
+        workflow.transition(claim, "approve_correction", user=editor)
+    assert _public_view(client, claim) == before
+
+    workflow.transition(claim, "approve_correction", user=other_editor)
+    after = _public_view(client, claim)
+    assert after == {
+        "rating": "Mostly false",
+        "note_on_page": True,
+        "atom_corrected": True,
+        "feed_rating_mostly_false": True,
+    }
+
+
+def test_a_withdrawn_correction_never_reaches_the_page(client, fact_checker, editor, other_editor):
+    claim = _published_claim(fact_checker, editor)
+    before = _public_view(client, claim)
+    workflow.transition(claim, "correct", user=editor, note="We used the wrong base year.", rating="true")
+    workflow.transition(claim, "withdraw_correction", user=other_editor, note="The base year was right.")
+    assert _public_view(client, claim) == before
