@@ -1,20 +1,25 @@
 """Settings for the fact-check CMS: one module, every deployment value from the environment.
 
-A fresh clone runs with no configuration (SQLite file, Celery eager, DEBUG on). Production
-sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL and the HTTPS
-variables below; the README lists them.
+Unset means production: DEBUG off, and then SECRET_KEY is required. Development opts in with
+DEBUG=1 (``make run`` sets it), which alone allows the built-in development key; the test
+run sets a test key (pyproject.toml, pytest-env). Otherwise a fresh clone needs no
+configuration (SQLite file, Celery eager). Production also sets ALLOWED_HOSTS,
+DATABASE_URL, CELERY_BROKER_URL and the HTTPS variables below; the README lists them.
 """
 
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a deployment that forgets the variable must not serve tracebacks
+# or run on the development key.
+DEBUG = env_bool("DEBUG", False)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = env_str("SECRET_KEY")
@@ -39,6 +44,26 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and fetches only from
+# this site, no plugins, no framing. No page has an inline script (the API docs load their
+# init script from the docs URL, SpectacularSwaggerSplitView; JSON-LD blocks are data, not
+# scripts). Inline styles are allowed: the admin's desk styles, Swagger UI's page style and
+# the rating colours set per element in a style attribute, which no nonce can cover. Swagger
+# UI's icons are data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +78,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     # The project's apps, lowest first: each may import only those above it in this list
     # (docs/architecture.md; `lint-imports` checks it). ``desk`` comes last so its admin
     # classes replace the plain ones of the apps below.
@@ -67,6 +93,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY above) on every response.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside every middleware that uses the database, so their failures get the 503 too.
     "core.middleware.DatabaseUnavailableMiddleware",
