@@ -1,6 +1,6 @@
 """The admin claim list at newsroom scale: page time and query count with 200,000 claims.
 
-    python -m bench.admin_claim_list [--claims 200000] [--baseline 2000] [--repeat 5]
+    python -m bench.admin_claim_list [--claims 200000] [--baseline 2000] [--repeat 5] [--search-terms 2000]
 
 Needs PostgreSQL (the server ``DATABASE_URL`` names; default postgres://postgres@127.0.0.1:5432).
 Creates a fresh database (dropped at the end) and migrates it, then:
@@ -17,7 +17,9 @@ Creates a fresh database (dropped at the end) and migrates it, then:
    the same run's figures without it, so the index's effect is a ratio on one machine.
 
 Pages: the default list (check-worthiness order), state filter, assignee "unassigned",
-has prior coverage, a text search, the last page (the deepest OFFSET).
+has prior coverage, a text search, the last page (the deepest OFFSET); with
+``--search-terms N`` also a search of N distinct words (a pasted text: the admin searches
+the first ``desk.admin.search.MAX_SEARCH_TERMS`` of them and says so).
 """
 
 from __future__ import annotations
@@ -45,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claims", type=int, default=200_000)
     parser.add_argument("--baseline", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--search-terms", type=int, default=0, metavar="N", help="also a search of N words")
     args = parser.parse_args(argv)
+    if args.search_terms:
+        words = " ".join(f"word{n}" for n in range(args.search_terms))
+        PAGES.append((f"search {args.search_terms} words", f"/admin/factcheck/claim/?q={words}"))
     server = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
     name = f"fc_bench_admin_{os.getpid()}"
     parts = urlsplit(server)
