@@ -22,7 +22,7 @@ from .features import (
     words_of,
 )
 from .scoring import Model, load_model
-from .segment import paragraph_spans, sentence_spans
+from .segment import MAX_SENTENCE_CHARS, paragraph_spans, sentence_spans
 from .select import select
 
 __all__ = ["Analyser", "Candidate", "explain", "extract", "score_turns", "select"]
@@ -34,6 +34,13 @@ CONTEXT_SIZE = 3
 PREDICTION_FACTOR = 0.9
 OPINION_FACTOR = 0.9
 _QUOTE_PAIRS = (("“", "”"), ('"', '"'))
+# The most of one article that is extracted: its first MAX_TEXT_CHARS (about 30,000
+# words, longer than any news article) and of those its first MAX_SENTENCES sentences
+# (such a text has about 1,500 of ~130 characters). The work is linear in the text and in
+# the sentences, so these bound the time one article holds a worker, also for text made
+# of tiny sentences ("Yes! Yes! …"). The rest of a longer text gives no candidates.
+MAX_TEXT_CHARS = 200_000
+MAX_SENTENCES = 2_000
 
 
 def quoted_words(sentence: str) -> str:
@@ -134,15 +141,29 @@ def explain(candidate: Candidate, model: Model | None = None) -> Candidate:
     return candidate
 
 
+def extracted_part(text: str) -> str:
+    """The prefix of ``text`` that ``extract`` reads: at most ``MAX_TEXT_CHARS``, cut at
+    the last whitespace within the limit when there is one nearby."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    cut = MAX_TEXT_CHARS
+    floor = cut - MAX_SENTENCE_CHARS
+    while cut > floor and not text[cut].isspace():
+        cut -= 1
+    return text[: cut if cut > floor else MAX_TEXT_CHARS]
+
+
 def extract(text: str, *, model: Model | None = None) -> list[Candidate]:
-    """One candidate per sentence of ``text``, in text order; ``text[c.start:c.end] == c.text``."""
+    """One candidate per sentence of ``text`` (of its first ``MAX_SENTENCES`` within its
+    first ``MAX_TEXT_CHARS``), in text order; ``text[c.start:c.end] == c.text``."""
     if not isinstance(text, str) or not text.strip():
         return []
     analyser = Analyser(model)
+    text = extracted_part(text)
     paragraphs = paragraph_spans(text)
     para_bounds = [s for s, _ in paragraphs]
     out, p = [], 0
-    for start, end in sentence_spans(text, paragraphs):
+    for start, end in sentence_spans(text, paragraphs)[:MAX_SENTENCES]:
         turn_start = False
         while p < len(para_bounds) and para_bounds[p] <= start:
             turn_start, p = True, p + 1

@@ -72,7 +72,14 @@ _NOT_NAMES = wordset(
     "The A An In On At As During After Before While When This That These Those It Its "
     "We I You Our Their His Her But And Yet So If"
 )
-_PERSON_MENTION = re.compile(rf"{_CAP}(?:\s+(?:of\s+)?{_CAP}){{1,5}}")
+_WORD_CHAR = r"[\w'’\-]"
+# A mention (group "name") starts at the first capital of a run of word characters: tried
+# from a later capital of the same run it reads the same rest of the run and ends the same
+# way, so the attempts are made from run starts only and each run is read a bounded number
+# of times ("aAaA…" was read once per capital).
+_PERSON_MENTION = re.compile(
+    rf"(?<!{_WORD_CHAR})(?:(?![A-Z]){_WORD_CHAR})*+(?P<name>{_CAP}(?:\s+(?:of\s+)?{_CAP}){{1,5}})"
+)
 
 
 @dataclass
@@ -112,11 +119,12 @@ def observe(sentence: str, state: ClaimantState) -> None:
     """Learn full names ("Marc Fogel") so a later bare "Fogel" expands to it, and the
     last person named with a title, for a later "He"."""
     for m in _PERSON_MENTION.finditer(sentence):
-        name = _clean_name(m.group(0))
+        mention = m.group("name")
+        name = _clean_name(mention)
         parts = name.split()
         if len(parts) >= 2 and _is_person(name):
             state.full_names.setdefault(parts[-1], name)
-            if len(parts) < len(m.group(0).split()):  # had a title: "Governor Ann Carter"
+            if len(parts) < len(mention.split()):  # had a title: "Governor Ann Carter"
                 state.last_person = name
 
 

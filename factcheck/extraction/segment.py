@@ -9,7 +9,13 @@ target (figures: ``docs/decisions/extraction-speed.md``). Around it:
    lower-case continuation of a hard-wrapped line);
 2. a split inside an open quotation is undone, so a quote spanning two sentences stays
    one candidate with one speaker;
-3. spans are trimmed of surrounding whitespace, so ``text[start:end]`` is the sentence.
+3. spans are trimmed of surrounding whitespace, so ``text[start:end]`` is the sentence;
+4. a span longer than ``MAX_SENTENCE_CHARS`` is cut at whitespace (or hard, in a run
+   without any), so the per-sentence work downstream is bounded.
+
+The work is linear in the text: nupunkt is handed each paragraph once, with the
+sentence-end characters deep inside long whitespace-free chunks masked (same length, so
+the offsets hold; why: ``_mask_long_chunks``).
 
 If nupunkt is missing or fails on odd input, a small regex splitter takes over: the
 contract (exact offsets, never raises) matters more than split quality there.
@@ -31,8 +37,23 @@ except ImportError:  # pragma: no cover
 # A run of line breaks (with blanks between them). It is a paragraph break when it holds
 # a blank line, or when the next line does not continue in lower case (hard wrapping).
 _NEWLINE_RUN = re.compile(r"(?:\r\n?|\n)(?:[ \t\f\v]*(?:\r\n?|\n))*")
-_FALLBACK_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+# Starts only at the first end character of a run: an attempt inside a run would read
+# the same rest of the run and fail the same way.
+_FALLBACK_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _MAX_QUOTE_MERGE = 4
+# Longer spans are cut: no sentence an editor would check is this long, and the feature
+# and claimant patterns then run on bounded strings.
+MAX_SENTENCE_CHARS = 1_000
+# nupunkt's candidate scan reads, after every sentence-end character, the rest of its
+# whitespace-free chunk, so a chunk full of them ("!!!!…", "!)!)…") costs the square of its
+# length. Inside a chunk longer than head + tail, the end characters past the first
+# _CHUNK_HEAD and before the last _CHUNK_TAIL are handed to nupunkt as "_": at most
+# head + tail candidates read each chunk, and the chunk's end (a sentence end after a
+# long URL) looks the same to nupunkt.
+_CHUNK_HEAD = 64
+_CHUNK_TAIL = 8
+_LONG_CHUNK = re.compile(rf"(?<!\S)\S{{{_CHUNK_HEAD + _CHUNK_TAIL + 1},}}")
+_END_CHAR = re.compile(r"[.!?…]")
 
 Span = tuple[int, int]
 
@@ -63,10 +84,22 @@ def _trim(text: str, start: int, end: int) -> Span | None:
     return (start, end) if start < end else None
 
 
+def _mask_chunk(m: re.Match) -> str:
+    chunk = m.group()
+    middle = _END_CHAR.sub("_", chunk[_CHUNK_HEAD:-_CHUNK_TAIL])
+    return chunk[:_CHUNK_HEAD] + middle + chunk[-_CHUNK_TAIL:]
+
+
+def _mask_long_chunks(para: str) -> str:
+    """``para`` with the end characters deep inside long whitespace-free chunks masked;
+    the same length, so nupunkt's offsets are offsets into ``para``."""
+    return _LONG_CHUNK.sub(_mask_chunk, para) if len(para) > _CHUNK_HEAD + _CHUNK_TAIL else para
+
+
 def _raw_sentence_spans(para: str) -> list[Span]:
     if _nupunkt is not None:
         try:
-            return list(_nupunkt.sent_spans(para))
+            return list(_nupunkt.sent_spans(_mask_long_chunks(para)))
         except Exception:  # noqa: BLE001 - third-party failure must not stop extraction
             logger.exception("nupunkt failed; using the regex splitter for a paragraph")
     spans, start = [], 0
@@ -98,8 +131,35 @@ def _merge_open_quotes(text: str, spans: list[Span]) -> list[Span]:
     return merged
 
 
+def _split_long(text: str, start: int, end: int) -> list[Span]:
+    """``(start, end)`` cut into trimmed spans of at most ``MAX_SENTENCE_CHARS``, each
+    cut at the last whitespace that keeps the piece within the limit (hard without one).
+
+    Each scan back stops at whitespace it has not passed before or at the piece's start,
+    so the cutting is linear in the span.
+    """
+    pieces: list[Span] = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = limit
+        while cut > start and not text[cut].isspace():
+            cut -= 1
+        if cut == start:
+            cut = limit
+        piece = _trim(text, start, cut)
+        if piece:
+            pieces.append(piece)
+        rest = _trim(text, cut, end)
+        if rest is None:
+            return pieces
+        start = rest[0]
+    pieces.append((start, end))
+    return pieces
+
+
 def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span]:
-    """Trimmed, non-empty, ordered sentence spans: ``text[s:e]`` is each sentence."""
+    """Trimmed, non-empty, ordered sentence spans of at most ``MAX_SENTENCE_CHARS``:
+    ``text[s:e]`` is each sentence."""
     out: list[Span] = []
     for p_start, p_end in paragraph_spans(text) if paragraphs is None else paragraphs:
         para = text[p_start:p_end]
@@ -112,5 +172,9 @@ def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span
             trimmed = _trim(text, p_start + s, p_start + e)
             if trimmed:
                 raw.append(trimmed)
-        out.extend(_merge_open_quotes(text, raw))
+        for start, end in _merge_open_quotes(text, raw):
+            if end - start > MAX_SENTENCE_CHARS:
+                out.extend(_split_long(text, start, end))
+            else:
+                out.append((start, end))
     return out
