@@ -65,3 +65,19 @@ def _notice(kept: int, dropped: int, cut: int) -> str:
     if cut:
         parts.append(f"{cut} word(s) longer than {MAX_SEARCH_TERM_CHARS} characters were shortened")
     return "Search: " + "; ".join(parts) + ". Use fewer, more specific words."
+
+
+def bound_every_search(site) -> list[str]:
+    """Give every ModelAdmin on ``site`` with ``search_fields`` the bounded search, those of
+    other packages too (users, groups, login attempts); the names of the classes replaced.
+
+    Runs once every app registered its admin (``DeskConfig.ready``, the last app).
+    """
+    replaced = []
+    for model, model_admin in list(site._registry.items()):
+        if model_admin.search_fields and not isinstance(model_admin, BoundedSearchMixin):
+            bounded = type(type(model_admin).__name__, (BoundedSearchMixin, type(model_admin)), {})
+            site.unregister(model)
+            site.register(model, bounded)
+            replaced.append(bounded.__name__)
+    return replaced
