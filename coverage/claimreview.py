@@ -25,9 +25,10 @@ from urllib.parse import urlsplit
 from core.errors import ApplicationError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-_LD_SCRIPT = re.compile(
-    r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.I | re.S
-)
+# A ``<script>`` tag runs to its first ">"; it is JSON-LD when that tag holds the type.
+_SCRIPT_OPEN = re.compile(r"<script", re.I)
+_SCRIPT_CLOSE = re.compile(r"</script>", re.I)
+_LD_TYPE = re.compile(r"type\s*=\s*[\"']application/ld\+json[\"']", re.I)
 EXTENSIONS = (".json", ".jsonld", ".jsonl", ".ndjson", ".html", ".htm")
 # NUL (PostgreSQL refuses it in text and jsonb) and unpaired surrogates (not encodable as
 # UTF-8) only arrive through JSON escapes; one such record must not sink its whole batch.
@@ -116,9 +117,34 @@ def parse_jsonl(content: str, *, source: str = "<jsonl>") -> ParseResult:
     return result
 
 
+def ld_json_blocks(content: str) -> list[str]:
+    """The text of every ``<script type="application/ld+json">`` block, in page order.
+
+    Forward searches only, each starting where the last one stopped, so the page is read
+    about once: one regex for the whole block read to the end of the page again for every
+    opening tag left without a closing one (``"<script" * n``).
+    """
+    blocks: list[str] = []
+    pos = 0
+    while opening := _SCRIPT_OPEN.search(content, pos):
+        tag_end = content.find(">", opening.end())
+        if tag_end < 0:
+            break  # no later tag is closed either
+        # A "<script" inside a tag without the type ends at the same ">": no type either.
+        pos = tag_end + 1
+        if not _LD_TYPE.search(content, opening.end(), tag_end):
+            continue
+        closing = _SCRIPT_CLOSE.search(content, pos)
+        if closing is None:
+            break  # no later block is closed either
+        blocks.append(content[pos : closing.start()])
+        pos = closing.end()
+    return blocks
+
+
 def parse_html(content: str, *, source: str = "<html>") -> ParseResult:
     result = ParseResult()
-    blocks = _LD_SCRIPT.findall(content)
+    blocks = ld_json_blocks(content)
     for number, block in enumerate(blocks, 1):
         part = parse_json(block, source=f"{source}: ld+json block {number}")
         result.records += part.records
