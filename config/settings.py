@@ -7,6 +7,7 @@ configuration (SQLite file, Celery eager). Production also sets ALLOWED_HOSTS,
 DATABASE_URL, CELERY_BROKER_URL and the HTTPS variables below; the README lists them.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "axes",
     # The project's apps, lowest first: each may import only those above it in this list
     # (docs/architecture.md; `lint-imports` checks it). ``desk`` comes last so its admin
     # classes replace the plain ones of the apps below.
@@ -104,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -162,6 +166,22 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (the admin's, and any ``authenticate`` with a request) are counted per
+# user name from an address and per address; at AXES_FAILURE_LIMIT failures that pair, or
+# that address, is refused for AXES_COOLOFF_MINUTES, the right password included. The
+# client address is REMOTE_ADDR (behind a proxy, set it from the proxy's header there).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -270,7 +290,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "read": env_str("API_THROTTLE_READ", "600/min"),
         "submit": env_str("API_THROTTLE_SUBMIT", "30/min"),
+        # Requests without valid credentials (none, or an unknown or revoked key), per
+        # client address; past it, that address gets 429 until the window has passed.
+        "unauthenticated": env_str("API_THROTTLE_UNAUTHENTICATED", "30/min"),
     },
+    # The client address is REMOTE_ADDR; behind N trusted proxies, the Nth address from the
+    # right of X-Forwarded-For (a client-sent header must not pick its own bucket).
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check CMS partner API",
@@ -295,6 +321,10 @@ FACTCHECK_REVIEW_WAIT_HOURS = env_int("FACTCHECK_REVIEW_WAIT_HOURS", 24)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
 WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 10.0)
+# Outbound requests to partner-given URLs (core/outbound.py) go only to public addresses;
+# on, loopback, private and link-local ones are allowed too (tests, a local setup).
+# Cloud metadata addresses stay refused either way.
+OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)
 
 # Prior-coverage matching: suggestions kept per claim, and how far back a new prior
 # fact-check re-matches open claims.

@@ -5,8 +5,11 @@ migrations; ``partners`` 0001 takes them into this app's state with their rows, 
 issued earlier still authenticate.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from core.outbound import OutboundRefused, outbound_check
 
 
 class Partner(models.Model):
@@ -71,6 +74,25 @@ class Webhook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner}: {self.url}"
+
+    def save(self, *args, **kwargs):
+        """Refuses (``OutboundRefused``) a URL the delivery would refuse, whoever saves it.
+
+        Delivery checks again on every attempt, since a name's addresses can change.
+        """
+        outbound_check(self.url)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        """The URL must be one ``core.outbound`` calls: http(s), a host with public addresses only.
+
+        ModelForms (the admin's) call this, so the refusal shows on the URL field.
+        """
+        super().clean()
+        try:
+            outbound_check(self.url)
+        except OutboundRefused as exc:
+            raise ValidationError({"url": exc.reason}) from exc
 
 
 class WebhookDelivery(models.Model):

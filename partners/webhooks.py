@@ -11,14 +11,14 @@ secret>``; ``X-Webhook-Event`` and ``X-Webhook-Id`` repeat the event type and id
 
 import hashlib
 import hmac
+import http.client
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
 
+from core import outbound
 from factcheck.models import Claim
 from partners.api.serializers import FactCheckSerializer
 from partners.models import Webhook, WebhookDelivery
@@ -28,6 +28,7 @@ EVENTS = Webhook.EVENTS
 MAX_BACKOFF_SECONDS = 3600
 USER_AGENT = "factcheck-cms-webhooks/1"
 _ERROR_MAX = 1000
+_RESPONSE_MAX_BYTES = 64 * 1024  # the status is what counts; the rest of a long answer is not read
 
 
 def webhooks_for(*, event: str) -> list[Webhook]:
@@ -74,42 +75,41 @@ class Attempt:
     retry: bool  # a network error or a 5xx: worth trying again
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not an invitation: a POST must not turn into a GET elsewhere."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def webhook_attempt(*, webhook: Webhook, payload: dict, attempt: int) -> Attempt:
-    """POST the signed body once and log the attempt as a ``WebhookDelivery``."""
+    """POST the signed body once and log the attempt as a ``WebhookDelivery``.
+
+    The request goes through ``core.outbound``: only public addresses, the checked address
+    is the one connected to, no redirect followed (a 3xx is a failed delivery), the answer
+    read up to a limit. A refused target is logged as a failed delivery and not retried;
+    no connection is made to it, so its log row reads the same whether a port there is
+    open or closed.
+    """
     body = webhook_body(payload)
-    request = urllib.request.Request(  # noqa: S310 - http(s) only, checked below
-        webhook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-Signature": webhook_sign(body=body, secret=webhook.secret),
-            "X-Webhook-Event": payload["event"],
-            "X-Webhook-Id": payload["id"],
-        },
-    )
-    status, error = None, ""
-    if not webhook.url.lower().startswith(("http://", "https://")):
-        error = "Only http and https webhook URLs are called."
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Signature": webhook_sign(body=body, secret=webhook.secret),
+        "X-Webhook-Event": payload["event"],
+        "X-Webhook-Id": payload["id"],
+    }
+    status, error, retry = None, "", False
+    try:
+        response = outbound.outbound_post(
+            webhook.url,
+            body=body,
+            headers=headers,
+            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+            max_bytes=_RESPONSE_MAX_BYTES,
+        )
+    except outbound.OutboundRefused as exc:
+        error = f"Refused, not called: {exc.reason}"
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        error, retry = f"{type(exc).__name__}: {exc}", True
     else:
-        try:
-            with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            status, error = exc.code, f"HTTP {exc.code} {exc.reason}"
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            error = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+        status = response.status
+        if not 200 <= status < 300:
+            error = f"HTTP {status} {response.reason}"
+            retry = status >= 500
     delivery = WebhookDelivery.objects.create(
         webhook=webhook,
         event=payload["event"],
@@ -120,7 +120,6 @@ def webhook_attempt(*, webhook: Webhook, payload: dict, attempt: int) -> Attempt
         error=error[:_ERROR_MAX],
         succeeded=status is not None and 200 <= status < 300,
     )
-    retry = not delivery.succeeded and (status is None or status >= 500) and webhook.url[:4].lower() == "http"
     return Attempt(delivery=delivery, retry=retry)
 
 

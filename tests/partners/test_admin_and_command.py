@@ -10,6 +10,7 @@ from partners.models import ApiKey, Partner, Webhook, WebhookDelivery
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+PUBLIC_HOOK = "https://93.184.215.14/x"  # a public address, never called here: no DNS, no request
 
 
 @pytest.fixture
@@ -53,9 +54,7 @@ def test_admin_revoke_action(admin_client, partner, read_key, client_for):
 
 
 def test_admin_pages_render(admin_client, partner, read_key):
-    hook = Webhook.objects.create(
-        partner=partner, url="https://hooks.example/x", secret="s", events=["published"]
-    )
+    hook = Webhook.objects.create(partner=partner, url=PUBLIC_HOOK, secret="s", events=["published"])
     WebhookDelivery.objects.create(webhook=hook, event="published", event_id="abc", status_code=500)
     for url in (
         "/admin/partners/partner/",
@@ -76,7 +75,7 @@ def test_admin_webhook_refuses_non_http_url(admin_client, partner):
         "/admin/partners/webhook/add/",
         {
             "partner": partner.pk,
-            "url": "ftp://hooks.example/x",
+            "url": "ftp://93.184.215.14/x",
             "secret": "abc",
             "events": ["published"],
             "active": "on",
@@ -88,7 +87,7 @@ def test_admin_webhook_refuses_non_http_url(admin_client, partner):
         "/admin/partners/webhook/add/",
         {
             "partner": partner.pk,
-            "url": "https://hooks.example/x",
+            "url": PUBLIC_HOOK,
             "secret": "abc",
             "events": ["published"],
             "active": "on",

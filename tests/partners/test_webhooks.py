@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 SECRET = "s3cret-for-tests"
 
 
+@pytest.fixture(autouse=True)
+def _loopback_allowed(settings):
+    """The receivers listen on 127.0.0.1, which the outbound guard refuses unless told otherwise."""
+    settings.OUTBOUND_ALLOW_PRIVATE = True
+
+
 class Receiver:
     """Answers each POST with the next status in ``script`` (the last one repeats)."""
 

@@ -15,6 +15,8 @@ from tests.partners.test_webhooks import SECRET, Receiver
 from tests.support import wait_for
 
 os.environ.setdefault("WEBHOOK_BACKOFF_SECONDS", "1")
+# The worker process reads this from its environment: the receiver listens on 127.0.0.1.
+os.environ.setdefault("OUTBOUND_ALLOW_PRIVATE", "1")
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +25,7 @@ def test_worker_retries_a_5xx_after_the_backoff(celery_worker_process, partner, 
     from partners import tasks
 
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
+    settings.OUTBOUND_ALLOW_PRIVATE = True  # this process saves the hook; the worker has it from env
     receiver = Receiver([503, 200])
     try:
         hook = Webhook.objects.create(partner=partner, url=receiver.url, secret=SECRET)
