@@ -75,6 +75,24 @@ def _fresh_vector_cache():
     vectors.clear_caches()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters():
+    """API rate counters live in the cache, and every test client calls from 127.0.0.1: the
+    per-address budget for requests without valid credentials starts empty in each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def auth_request(rf):
+    """A login request for ``authenticate(auth_request, ...)``: django-axes counts failures
+    per address, so its backend needs the request (``client.force_login`` needs none)."""
+    return rf.post("/admin/login/", REMOTE_ADDR="127.0.0.1")
+
+
 @pytest.fixture
 def lexical_only(settings):
     """The embedding extra switched off, as on an install without requirements-embeddings.txt."""

@@ -2,13 +2,15 @@
 
 Anything else counts as no credentials, so DRF answers 401 (the first class below names
 the ``Api-Key`` scheme in ``WWW-Authenticate``); 403 is left for a valid key without the
-needed scope.
+needed scope. Failed key checks count against the caller's address (``failures``), and
+an address past its limit gets 429 before its key is looked at.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from partners import services
+from partners.api import failures
 
 SCHEME = "Api-Key"
 
@@ -35,15 +37,19 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     """``Authorization: Api-Key <key>``; a present but unusable key is 401, never ignored."""
 
     def authenticate(self, request):
+        # The first authenticator of every API view, so this runs before any credential check.
+        failures.refuse_if_exhausted(request)
         header = authentication.get_authorization_header(request).decode("latin-1")
         scheme, _, value = header.partition(" ")
         if scheme.lower() != SCHEME.lower():
             return None
         value = value.strip()
         if not value:
+            failures.record_failure(request)
             raise exceptions.AuthenticationFailed("The Api-Key header carries no key.")
         api_key = services.api_key_verify(full_key=value)
         if api_key is None:
+            failures.record_failure(request)
             raise exceptions.AuthenticationFailed("Unknown, revoked or inactive API key.")
         services.api_key_touch(api_key=api_key)
         return PartnerPrincipal(api_key), api_key

@@ -2,6 +2,7 @@
 
 from rest_framework import permissions
 
+from partners.api import failures
 from partners.api.authentication import PartnerPrincipal
 
 
@@ -16,6 +17,9 @@ class HasScope(permissions.BasePermission):
         user = request.user
         if isinstance(user, PartnerPrincipal):
             return request.auth.has_scope(required_scope(request, view))
+        if not (user and user.is_authenticated):
+            failures.record_failure(request)  # no credentials: counts like a wrong key
+            return False
         # Staff admin sessions: the browsable API for reading; writes are a partner's.
         return bool(user and user.is_authenticated and user.is_staff) and (
             request.method in permissions.SAFE_METHODS

@@ -59,7 +59,7 @@ def test_role_group_refuses_an_unknown_role():
         role_group("Intern")
 
 
-def test_desk_user_creates_a_staff_user_in_a_role_with_a_one_time_password():
+def test_desk_user_creates_a_staff_user_in_a_role_with_a_one_time_password(auth_request):
     from io import StringIO
 
     from django.contrib.auth import authenticate, get_user_model
@@ -71,7 +71,7 @@ def test_desk_user_creates_a_staff_user_in_a_role_with_a_one_time_password():
     user = get_user_model().objects.get(username="ana")
     assert user.is_staff and not user.is_superuser
     assert [g.name for g in user.groups.all()] == ["Fact-checker"]
-    assert authenticate(username="ana", password=password) == user
+    assert authenticate(auth_request, username="ana", password=password) == user
 
     out = StringIO()
     call_command("desk_user", "ana", "--role", "Editor", stdout=out)
