@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
@@ -14,6 +15,8 @@ from factcheck import ratings
 from partners.selectors import matches_text
 
 MIN_YEAR, MAX_YEAR = 1900, 9000  # outside this a timezone shift could overflow
+# The same bounds for the schema: a date-time whose year is 1900 to 9000.
+YEAR_PATTERN = "^(19[0-9]{2}|[2-8][0-9]{3}|9000)-"
 
 
 def in_utc(value: dt.datetime) -> dt.datetime:
@@ -33,22 +36,39 @@ class BoundedIsoDateTimeField(IsoDateTimeField):
         return value if value is None else in_utc(value)
 
 
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": YEAR_PATTERN})
 class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = BoundedIsoDateTimeField
 
 
-class FactCheckFilter(django_filters.FilterSet):
+class ApiFilterSet(django_filters.FilterSet):
+    """A typed parameter (a date, a date-time, a choice) given with no value is refused:
+    ``published_after=`` is not a date, and dropping it silently would widen the result.
+    Text parameters may be empty (no filter)."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            if not isinstance(filter_, django_filters.CharFilter) and self.data.get(name) == "":
+                self.form.add_error(name, "Give a value or leave the parameter out.")
+                valid = False
+        return valid
+
+
+class FactCheckFilter(ApiFilterSet):
     rating = django_filters.ChoiceFilter(
         choices=ratings.CHOICES, method="filter_rating", help_text="Current verdict's rating key."
     )
+    # Text filters take the value as sent (strip=False), so the length limits are those of
+    # the schema; each method strips it.
     claimant = django_filters.CharFilter(
-        field_name="claimant",
-        lookup_expr="icontains",
-        max_length=300,
-        help_text="Part of the claimant's name.",
+        method="filter_claimant", max_length=300, strip=False, help_text="Part of the claimant's name."
     )
     outlet = django_filters.CharFilter(
-        method="filter_outlet", max_length=253, help_text="Outlet name or domain (exact, any case)."
+        method="filter_outlet",
+        max_length=253,
+        strip=False,
+        help_text="Outlet name or domain (exact, any case).",
     )
     published_after = django_filters.DateFilter(
         field_name="first_published_at",
@@ -61,19 +81,28 @@ class FactCheckFilter(django_filters.FilterSet):
         help_text="First published on or before (date).",
     )
     updated_since = BoundedIsoDateTimeFilter(
-        field_name="modified_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601 date-time)."
+        field_name="modified_at",
+        lookup_expr="gte",
+        help_text=f"Changed at or after (ISO 8601 date-time, year {MIN_YEAR} to {MAX_YEAR}).",
     )
     q = django_filters.CharFilter(
         method="filter_q",
         max_length=500,
+        strip=False,
         help_text="Words that must all appear in the claim, claimant or summary.",
     )
 
     def filter_rating(self, queryset, name, value):
         return queryset.filter(verdicts__is_current=True, verdicts__rating=value)
 
+    def filter_claimant(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(claimant__icontains=value) if value else queryset
+
     def filter_outlet(self, queryset, name, value):
         value = value.strip()
+        if not value:
+            return queryset
         return queryset.filter(
             Q(article__outlet__name__iexact=value) | Q(article__outlet__domain__iexact=value)
         )

@@ -2,6 +2,7 @@
 internal (notes, assignees, users, e-mails, drafts) can appear by accident."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -119,18 +120,67 @@ class FactCheckRefSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class TipInputSerializer(serializers.Serializer):
-    text = serializers.CharField(min_length=10, max_length=2000, help_text="The claim to check.")
-    url = serializers.URLField(
-        max_length=2000, required=False, allow_blank=True, help_text="Where the claim appeared (http/https)."
+# The characters ``str.strip()`` removes, spelled out: ``\s`` differs between Python and
+# the ECMAScript regular expressions of JSON Schema (\x1c-\x1f, \x85), and the schema's
+# patterns must mean what the validators do.
+SPACE = r"\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def at_least(count: int) -> RegexValidator:
+    """At least ``count`` characters once the spaces around are stripped (the schema carries
+    the same pattern). Fields using it keep the value as sent (``trim_whitespace=False``), so
+    ``maxLength`` counts what was sent, and strip it once valid."""
+    return RegexValidator(
+        rf"^[{SPACE}]*[^{SPACE}\x00][^\x00]{{{count - 2},}}[^{SPACE}\x00][{SPACE}]*$",
+        f"Use at least {count} characters besides the spaces around them.",
     )
-    context = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    claimant = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+# Empty, or an http(s) URL: a host (no spaces, no user part) and an optional path, query or
+# fragment. The schema carries this pattern; nothing is fetched from the URL, it is shown.
+HTTP_URL = RegexValidator(
+    rf"^([Hh][Tt][Tt][Pp][Ss]?://[^{SPACE}/?#@\x00]+([/?#][^{SPACE}\x00]*)?)?$",
+    "Enter an http or https URL with a host, e.g. https://news.example/story.",
+)
+
+
+class QuerySerializer(serializers.Serializer):
+    """Query-string input: a typed parameter (a number) given with no value is refused
+    instead of taking its default."""
+
+    def to_internal_value(self, data):
+        empty = {
+            name: ["Give a value or leave the parameter out."]
+            for name, field in self.fields.items()
+            if not isinstance(field, serializers.CharField) and data.get(name) == ""
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
+
+
+class TipInputSerializer(serializers.Serializer):
+    # Taken as sent (the lengths are the schema's); the service strips each.
+    text = serializers.CharField(
+        min_length=10,
+        max_length=2000,
+        trim_whitespace=False,
+        validators=[at_least(10)],
+        help_text="The claim to check.",
+    )
+    url = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        validators=[HTTP_URL],
+        help_text="Where the claim appeared (http/https).",
+    )
+    context = serializers.CharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
+    claimant = serializers.CharField(max_length=300, required=False, allow_blank=True, trim_whitespace=False)
 
     def validate_url(self, value: str) -> str:
-        if value and not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("Only http and https URLs are accepted.")
-        return value
+        return value.strip()
 
 
 class TipSerializer(serializers.Serializer):
@@ -151,8 +201,18 @@ class TipSerializer(serializers.Serializer):
         return {"id": claim.pk, "url": absolute(self.context.get("request"), path)}
 
 
-class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(min_length=3, max_length=1000, help_text="The claim text to look up.")
+class SearchQuerySerializer(QuerySerializer):
+    q = serializers.CharField(
+        min_length=3,
+        max_length=1000,
+        trim_whitespace=False,
+        validators=[at_least(3)],
+        help_text="The claim text to look up.",
+    )
+
+    def validate_q(self, value: str) -> str:
+        return value.strip()
+
     limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
     min_score = serializers.FloatField(
         min_value=0.0, max_value=1.0, required=False, help_text="Drop matches scoring below this (0–1)."

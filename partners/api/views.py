@@ -5,6 +5,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -16,6 +17,7 @@ from partners.api.authentication import ApiKeyAuthentication, StaffSessionAuthen
 from partners.api.filters import FactCheckFilter, FeedCursorPagination, TipCursorPagination
 from partners.api.parsers import DepthLimitedJSONParser
 from partners.api.permissions import HasScope, partner_of
+from partners.api.schema import PartnerAutoSchema
 from partners.api.search import claims_search
 from partners.api.throttling import ApiKeyRateThrottle
 from partners.selectors import factcheck_feed, factcheck_keys, factchecks_by_ids, partner_tips
@@ -48,6 +50,13 @@ class PartnerAPIView(APIView):
     throttle_classes = [ApiKeyRateThrottle]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
     parser_classes = [DepthLimitedJSONParser, FormParser, MultiPartParser]
+    schema = PartnerAutoSchema()
+
+    def perform_content_negotiation(self, request, force=False):
+        # DRF reads an empty ``format=`` as no format; the schema's enum has no empty value.
+        if not force and request.query_params.get("format") == "":
+            raise ValidationError({"format": ["Give a format or leave the parameter out."]})
+        return super().perform_content_negotiation(request, force)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -109,7 +118,7 @@ class ClaimReviewView(PartnerAPIView):
         summary="ClaimReview JSON-LD of a published fact-check",
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="A schema.org ClaimReview document."),
-            **errors(401, 403, 404, 429),
+            **errors(400, 401, 403, 404, 429),
         },
     )
     def get(self, request, pk: int):
