@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 LD_OPEN = '<script type="application/ld+json">'
 LD_BLOCK = (
-    LD_OPEN + '{"@type": "ClaimReview", "url": "https://example.org/fc/1", "claimReviewed": "Crime fell by 20%.",'
+    LD_OPEN
+    + '{"@type": "ClaimReview", "url": "https://example.org/fc/1", "claimReviewed": "Crime fell by 20%.",'
     ' "reviewRating": {"alternateName": "False"}}</script>'
 )
 
@@ -115,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, (func, make_normal, hostile) in chosen.items():
         print(f"\n{name:<28}{header}   growth per doubling")
         normal: dict[int, float] = {}
-        rows = {"normal text": make_normal, **{k: (lambda n, u=u: repeat_to(u, n)) for k, u in hostile.items()}}
+        rows = {
+            "normal text": make_normal,
+            **{k: (lambda n, u=u: repeat_to(u, n)) for k, u in hostile.items()},
+        }
         for label, make in rows.items():
             cells, figures = [], []
             for size in sizes:
@@ -130,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
                     cells.append(f"{ms:>18}")
                 else:
                     ratio = seconds / normal[size] if normal.get(size) else float("inf")
-                    cells.append(f"{ms} x{ratio:.1f}".rjust(18) if ratio < 10 else f"{ms} x{ratio:,.0f}".rjust(18))
+                    cells.append(
+                        f"{ms} x{ratio:.1f}".rjust(18) if ratio < 10 else f"{ms} x{ratio:,.0f}".rjust(18)
+                    )
             growth = " ".join(f"{b / a:.1f}" for a, b in zip(figures, figures[1:], strict=False) if a > 0)
             print(f"  {label:<26}{''.join(cells)}   {growth}", flush=True)
     return 0
