@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.urls import reverse
 
 from factcheck.models import Claim, ClaimState, ReviewEvent, Verdict
 from tests.factories import ArticleFactory, ClaimFactory, EditorFactory, FactCheckerFactory
-from tests.support import CHROMIUM_ARGS
 
 PASSWORD = "pw-for-tests-123"  # tests.factories.UserFactory
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "browser"
@@ -25,23 +23,6 @@ BODY = (
 SENTENCE = "The minister said unemployment fell to 4.2% in March."
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(chromium_path, monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the test
-    # makes between browser steps are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        # The connection those ORM calls opened belongs to Playwright's context (see
-        # ``launch`` in tests/public/test_browser.py) and only closes from inside it: left
-        # open, PostgreSQL refuses to drop the test database at the end of the run.
-        connections.close_all()
-        browser.close()
 
 
 def _login(browser, live_server, user):

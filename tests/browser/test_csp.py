@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.urls import reverse
 
 from public.claimreview import factcheck_slug
 from tests.factories import ArticleFactory, ClaimFactory, EditorFactory
 from tests.public.conftest import build_factcheck
-from tests.support import CHROMIUM_ARGS
 
 PASSWORD = "pw-for-tests-123"  # tests.factories.UserFactory
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "browser"
@@ -31,20 +29,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`);
 });
 """
-
-
-@pytest.fixture
-def browser(chromium_path, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        # See tests/browser/test_claim_flow.py: the ORM connection opened under Playwright
-        # only closes from here.
-        connections.close_all()
-        browser.close()
 
 
 def _visit(page, url: str, ready: str) -> list[str]:

@@ -7,7 +7,6 @@
 import pytest
 from django.core import mail
 
-from core.tasks import Task
 from factcheck import workflow
 from factcheck.models import ClaimState, ReviewEvent, Verdict
 from factcheck.workflow import TransitionNotAllowed
@@ -18,14 +17,6 @@ pytestmark = pytest.mark.django_db
 WEBHOOKS = "partners.tasks.notify_partners"
 REMATCH = "coverage.tasks.rematch_after_publish"
 MAIL = "factcheck.tasks.send_review_event_email"
-
-
-@pytest.fixture
-def queued(monkeypatch):
-    """(task name, arguments) of every task queued, in order; nothing runs."""
-    seen: list[tuple] = []
-    monkeypatch.setattr(Task, "delay_or_note", lambda self, *args, **kwargs: seen.append((self.name, args)))
-    return seen
 
 
 def _propose(claim, user, **params):

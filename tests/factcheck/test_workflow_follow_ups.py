@@ -5,7 +5,6 @@ tasks. The real tasks are recorded as they are queued (``core.tasks.Task.delay_o
 import pytest
 from django.db import transaction
 
-from core.tasks import Task
 from factcheck import workflow
 from factcheck.models import ReviewEvent
 from factcheck.signals import claim_transitioned
@@ -23,14 +22,6 @@ pytestmark = pytest.mark.django_db
 MAIL = "factcheck.tasks.send_review_event_email"
 WEBHOOKS = "partners.tasks.notify_partners"
 REMATCH = "coverage.tasks.rematch_after_publish"
-
-
-@pytest.fixture
-def queued(monkeypatch):
-    """(task name, arguments) of every task queued, in order; nothing runs."""
-    seen: list[tuple] = []
-    monkeypatch.setattr(Task, "delay_or_note", lambda self, *args, **kwargs: seen.append((self.name, args)))
-    return seen
 
 
 @pytest.mark.parametrize(
