@@ -5,6 +5,12 @@ shows it as a message, the API answers it as ``{"error": {"code", "message"}}`` 
 and commands print it. Nothing else needs to know the subclass.
 """
 
+from django.db import InterfaceError, OperationalError
+
+# The database went away (a restart, a failover, a killed backend): not a bug of the
+# request or task. The middleware answers 503 for it; tasks retry it with back-off.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
 
 class ApplicationError(Exception):
     """A refused action; ``reason`` is a sentence to show the user as it is."""

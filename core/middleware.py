@@ -25,8 +25,10 @@ import sys
 from contextlib import ExitStack
 
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError, connections
+from django.db import connections
 from django.http import HttpResponse, JsonResponse
+
+from core.errors import DATABASE_DOWN
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +59,6 @@ _API_AFTER_VIEW = (
 # What Django's handler makes of an exception no view handled: 400 for BadRequest (the
 # session save's SessionInterrupted wraps the database error), 500 for anything else.
 _ERROR_STATUSES = {400, 500}
-
-
-DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 class DatabaseUnavailableMiddleware:

@@ -7,13 +7,13 @@ is safe to run twice, and calls its service inside its body.
 import logging
 
 from celery import shared_task
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import IntegrityError
 
+from core.errors import DATABASE_DOWN
 from factcheck.tasks import sweep_age
 
 logger = logging.getLogger(__name__)
 
-RETRY_ON = (OperationalError, InterfaceError)
 REMATCH_BATCH = 100
 # Prior items per embedding task (about 5 s of encoding on one core): an import of 65,000
 # items is 131 tasks, so other matching work interleaves with it instead of waiting.
@@ -24,7 +24,7 @@ EMBED_TASK_BATCH = 500
 # loser of that insert race hits the unique (kind, object_id) and, on retry, finds the row.
 @shared_task(
     bind=True,
-    autoretry_for=(*RETRY_ON, IntegrityError),
+    autoretry_for=(*DATABASE_DOWN, IntegrityError),
     retry_backoff=True,
     retry_backoff_max=300,
     max_retries=8,
@@ -36,7 +36,7 @@ def match_claim(self, claim_id: int) -> int:
     return claim_match_by_id(claim_id=claim_id)
 
 
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+@shared_task(bind=True, autoretry_for=DATABASE_DOWN, retry_backoff=True, retry_backoff_max=300, max_retries=8)
 def rematch_open_claims(self, claim_ids: list[int] | None = None) -> int:
     """Re-match open claims; without ids, fan out all open claims in batches of 100."""
     from coverage.selectors import open_claim_ids
@@ -51,7 +51,7 @@ def rematch_open_claims(self, claim_ids: list[int] | None = None) -> int:
     return len(claim_ids)
 
 
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+@shared_task(bind=True, autoretry_for=DATABASE_DOWN, retry_backoff=True, retry_backoff_max=300, max_retries=8)
 def embed_and_rematch(self, doc_ids: list[int], rematch: bool = True) -> int:
     """New or changed prior items: compute their vectors once, then re-match open claims.
 
@@ -66,9 +66,9 @@ def embed_and_rematch(self, doc_ids: list[int], rematch: bool = True) -> int:
     return embedded
 
 
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+@shared_task(bind=True, autoretry_for=DATABASE_DOWN, retry_backoff=True, retry_backoff_max=300, max_retries=8)
 def rematch_after_publish(self, claim_id: int) -> int:
-    """After publish, correct or unpublish: index our fact-check (or drop it), re-match open claims."""
+    """After publish, an approved correction or unpublish: index our fact-check (or drop it), re-match open claims."""
     from coverage.services import published_claim_index
 
     stale = published_claim_index(claim_id=claim_id)

@@ -9,14 +9,13 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+
+from core.errors import DATABASE_DOWN
 
 logger = logging.getLogger(__name__)
 
-RETRY_ON = (OperationalError, InterfaceError)
 
-
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+@shared_task(bind=True, autoretry_for=DATABASE_DOWN, retry_backoff=True, retry_backoff_max=300, max_retries=8)
 def extract_claims(self, article_id: int) -> int:
     from editorial.models import Article
     from factcheck.services.extraction import claims_extract
@@ -30,7 +29,11 @@ def extract_claims(self, article_id: int) -> int:
 
 
 @shared_task(
-    bind=True, autoretry_for=(*RETRY_ON, OSError), retry_backoff=True, retry_backoff_max=600, max_retries=6
+    bind=True,
+    autoretry_for=(*DATABASE_DOWN, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=6,
 )
 def send_review_event_email(self, event_id: int, recipient_ids: list[int]) -> int:
     """E-mail the people a workflow event concerns (queued by ``factcheck.workflow``)."""

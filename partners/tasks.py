@@ -4,14 +4,13 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+
+from core.errors import DATABASE_DOWN
 
 logger = logging.getLogger(__name__)
 
-RETRY_ON = (OperationalError, InterfaceError)
 
-
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, retry_backoff_max=300, max_retries=8)
+@shared_task(bind=True, autoretry_for=DATABASE_DOWN, retry_backoff=True, retry_backoff_max=300, max_retries=8)
 def notify_partners(self, event: str, claim_id: int) -> int:
     """On publish / an approved correction / unpublish: one delivery per subscribed webhook.
 

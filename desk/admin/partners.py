@@ -57,12 +57,6 @@ class WebhookForm(forms.ModelForm):
         model = Webhook
         fields = ["partner", "url", "events", "secret", "active"]
 
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        if not url.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError("Only http and https URLs can receive webhooks.")
-        return url
-
 
 class ApiKeyInline(admin.TabularInline):
     model = ApiKey
