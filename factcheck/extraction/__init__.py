@@ -168,7 +168,28 @@ def extract(text: str, *, model: Model | None = None) -> list[Candidate]:
         while p < len(para_bounds) and para_bounds[p] <= start:
             turn_start, p = True, p + 1
         out.append(analyser.candidate(text[start:end], start, turn_start=turn_start))
+    _attribute_running_quotes(out)
     return out
+
+
+_OPENING_QUOTES = ("“", '"')
+
+
+def _attribute_running_quotes(candidates: list[Candidate]) -> None:
+    """A quotation running over paragraphs names its speaker at its end: each paragraph
+    opens with a quote mark and only the last says who (``“…`` / ``“…,” she said.``).
+    A sentence that opens a quotation and names no one takes the speaker of the next
+    sentence when that one continues the quotation (opens with a quote mark too)."""
+    for i in range(len(candidates) - 2, -1, -1):
+        here, after = candidates[i], candidates[i + 1]
+        if (
+            not here.claimant
+            and after.claimant
+            and here.text.startswith(_OPENING_QUOTES)
+            and after.text.startswith(_OPENING_QUOTES)
+            and (here.text.count("“") > here.text.count("”") or here.text.count('"') % 2 == 1)
+        ):
+            here.claimant = after.claimant
 
 
 def score_turns(turns: Iterable[tuple[str, str]], *, model: Model | None = None) -> list[Candidate]:

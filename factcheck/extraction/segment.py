@@ -7,10 +7,12 @@ target (figures: ``docs/decisions/extraction-speed.md``). Around it:
 
 1. paragraphs are hard boundaries (a blank line, or a newline not followed by a
    lower-case continuation of a hard-wrapped line);
-2. a split inside an open quotation is undone, so a quote spanning two sentences stays
+2. a period after a plain lower-case word, before a capital, ends a sentence even where
+   nupunkt's model took the word for an abbreviation (``_split_missed_ends``);
+3. a split inside an open quotation is undone, so a quote spanning two sentences stays
    one candidate with one speaker;
-3. spans are trimmed of surrounding whitespace, so ``text[start:end]`` is the sentence;
-4. a span longer than ``MAX_SENTENCE_CHARS`` is cut at whitespace (or hard, in a run
+4. spans are trimmed of surrounding whitespace, so ``text[start:end]`` is the sentence;
+5. a span longer than ``MAX_SENTENCE_CHARS`` is cut at whitespace (or hard, in a run
    without any), so the per-sentence work downstream is bounded.
 
 The work is linear in the text: nupunkt is handed each paragraph once, with the
@@ -54,6 +56,46 @@ _CHUNK_HEAD = 64
 _CHUNK_TAIL = 8
 _LONG_CHUNK = re.compile(rf"(?<!\S)\S{{{_CHUNK_HEAD + _CHUNK_TAIL + 1},}}")
 _END_CHAR = re.compile(r"[.!?…]")
+# nupunkt's model counts thousands of plain words as abbreviations ("month", "cent",
+# "bank", "call"), learned from legal text, so "…jobs for the month. Ruiz added…" stayed
+# one sentence. A period after a whole lower-case word of three letters or more, before a
+# capital, ends a sentence unless the word is an abbreviation news text uses.
+_MISSED_END = re.compile(r"(?<![\w.'’\-])(?P<word>[a-z]{3,})\.(?=\s+[\"'“‘(\[]?[A-Z])")
+LOWERCASE_ABBREVIATIONS = frozenset(
+    [
+        "approx",
+        "est",
+        "etc",
+        "dept",
+        "govt",
+        "univ",
+        "assn",
+        "assoc",
+        "misc",
+        "ave",
+        "blvd",
+        "bldg",
+        "apt",
+        "fig",
+        "figs",
+        "vol",
+        "vols",
+        "ibid",
+        "resp",
+        "viz",
+        "seq",
+        "nos",
+        "pct",
+        "yrs",
+        "hrs",
+        "mins",
+        "sec",
+        "secs",
+        "cont",
+        "incl",
+        "excl",
+    ]
+)
 
 Span = tuple[int, int]
 
@@ -108,6 +150,19 @@ def _raw_sentence_spans(para: str) -> list[Span]:
         start = m.end()
     spans.append((start, len(para)))
     return spans
+
+
+def _split_missed_ends(text: str, start: int, end: int) -> list[Span]:
+    """``(start, end)`` split after the sentence ends nupunkt took for abbreviations."""
+    spans = []
+    for m in _MISSED_END.finditer(text, start, end):
+        if m.group("word") not in LOWERCASE_ABBREVIATIONS:
+            piece = _trim(text, start, m.end())
+            if piece:
+                spans.append(piece)
+            start = m.end()
+    rest = _trim(text, start, end)
+    return [*spans, rest] if rest else spans
 
 
 def _quote_open(s: str) -> bool:
@@ -171,7 +226,7 @@ def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span
             s, e = max(0, min(s, len(para))), max(0, min(e, len(para)))
             trimmed = _trim(text, p_start + s, p_start + e)
             if trimmed:
-                raw.append(trimmed)
+                raw.extend(_split_missed_ends(text, *trimmed))
         for start, end in _merge_open_quotes(text, raw):
             if end - start > MAX_SENTENCE_CHARS:
                 out.extend(_split_long(text, start, end))

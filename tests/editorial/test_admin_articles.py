@@ -140,3 +140,41 @@ def test_article_list_queries_are_bounded(client, editor, django_assert_max_num_
     assert len(response.context["cl"].result_list) == rows
     assert sum(article.n_claims for article in response.context["cl"].result_list) == rows // 2
     print(f"article list, {rows} rows: {len(captured.captured_queries)} queries")
+
+
+def test_pasted_article_with_windows_line_endings_splits_every_sentence(
+    client, editor, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(body="Old text.")
+    client.force_login(editor)
+    body = (
+        "Hiring beat forecasts in March.\r\n\r\n"
+        "The economy added 31,500 new jobs for the month. Ruiz added that wages rose 7% over the year.\r\n"
+        "Unemployment fell to 4.2%, the statistics office said."
+    )
+    data = {
+        "title": article.title,
+        "outlet": article.outlet_id,
+        "url": "",
+        "authors": "",
+        "language": "en",
+        "published_at_0": "",
+        "published_at_1": "",
+        "external_key": article.external_key,
+        "body": body,
+        "claims-TOTAL_FORMS": 0,
+        "claims-INITIAL_FORMS": 0,
+        "claims-MIN_NUM_FORMS": 0,
+        "claims-MAX_NUM_FORMS": 0,
+        "_save": "1",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page(article), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    claims = {c.text: c for c in Claim.objects.filter(article=article)}
+    assert "Ruiz added that wages rose 7% over the year." in claims
+    assert claims["Ruiz added that wages rose 7% over the year."].claimant == "Ruiz"
+    assert not any("month. Ruiz" in text for text in claims)
+    for claim in claims.values():
+        assert article.body[claim.start : claim.end] == claim.text

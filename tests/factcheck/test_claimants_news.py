@@ -1,0 +1,191 @@
+"""Claimants as news names them: roles, organisations, "according to", relative clauses,
+pronouns across sentences and quotes, and the fullest name seen; never a fragment."""
+
+import pytest
+
+from factcheck.extraction import extract
+
+
+def claimants(text: str) -> list[tuple[str, str]]:
+    return [(c.text, c.claimant) for c in extract(text)]
+
+
+def claimant_of(text: str, sentence: str) -> str:
+    return dict(claimants(text))[sentence]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence", "claimant"),
+    [
+        # role nouns and descriptions
+        (
+            "The health minister said on Tuesday that waiting lists fell by 12 percent.",
+            None,
+            "Health minister",
+        ),
+        ("The opposition leader said crime rose by 20 percent.", None, "Opposition leader"),
+        (
+            "A spokesperson for the ministry said 200 schools had closed.",
+            None,
+            "Spokesperson for the ministry",
+        ),
+        ("Critics say the plan will cost $4 billion.", None, "Critics"),
+        ("Officials at the port said exports fell 6% in May.", None, "Officials at the port"),
+        (
+            "South African mayor Mzwandile Masina said the city spent R2 billion on water.",
+            None,
+            "Mzwandile Masina",
+        ),
+        # organisations
+        (
+            "According to the state Department of Justice, arrests fell by 8 percent last year.",
+            None,
+            "State Department of Justice",
+        ),
+        ("Rents rose 9% in a year, the housing charity said.", None, "Housing charity"),
+        # reporting verb before and after the quote, and after the claim
+        (
+            "“The vaccine is safe for children,” said immunologist Dr Elizabeth Mayne.",
+            None,
+            "Elizabeth Mayne",
+        ),
+        ("“Exports doubled,” the trade minister told reporters.", None, "Trade minister"),
+        ("Waiting lists fell by a third, the health secretary said on Monday.", None, "Health secretary"),
+        # a name with its description between commas
+        (
+            "Haresh Kamath, a specialist in energy storage at a research institute, said batteries "
+            "were 40% cheaper than in 2020.",
+            None,
+            "Haresh Kamath",
+        ),
+        # relative clauses
+        (
+            "The council approved the scheme, which Okafor said would create 3,000 new homes.",
+            None,
+            "Okafor",
+        ),
+    ],
+)
+def test_claimant_of_one_sentence(text, sentence, claimant):
+    assert claimant_of(text, sentence or text) == claimant
+
+
+def test_pronoun_after_a_role_noun_is_that_role():
+    text = (
+        "The health minister said on Tuesday that waiting lists fell by 12 percent. "
+        "Some 4,000 more patients were treated in May, she told reporters."
+    )
+    assert [who for _, who in claimants(text)] == ["Health minister", "Health minister"]
+
+
+def test_role_noun_resolves_to_the_person_named_with_it_earlier():
+    text = (
+        "Health Minister Jane Doe opened the clinic on Monday. "
+        "Later the health minister said 500 nurses had been hired. "
+        "She added that the budget grew by 4%."
+    )
+    assert [who for _, who in claimants(text)] == ["", "Health Minister Jane Doe", "Health Minister Jane Doe"]
+
+
+def test_a_description_is_not_another_holder_of_a_similar_role():
+    text = "Finance Minister John Roe spoke first. The health minister said 500 nurses had been hired."
+    assert claimant_of(text, "The health minister said 500 nurses had been hired.") == "Health minister"
+
+
+def test_appositive_name_after_a_description_is_the_claimant():
+    text = "Nurse numbers are up by 8%, the health secretary, Amara Okafor, said."
+    assert claimant_of(text, text) == "Amara Okafor"
+
+
+def test_he_skips_an_organisation_and_a_woman_named_later():
+    text = (
+        "Senator John Smith visited the ward. "
+        "Officials at the CDC warned that measles cases doubled. "
+        "Dr Mary Jones, a paediatrician, said 40 children were treated. "
+        "He also tweeted a photo of the ward."
+    )
+    assert claimant_of(text, "He also tweeted a photo of the ward.") == "John Smith"
+
+
+def test_pronoun_after_a_quote_spanning_sentences_is_the_speaker():
+    text = (
+        "Mayor Lucia Moreau defended the budget. "
+        "“We cut waste by 10 percent. Not one school closed,” she said."
+    )
+    assert (
+        claimant_of(text, "“We cut waste by 10 percent. Not one school closed,” she said.") == "Lucia Moreau"
+    )
+
+
+def test_quote_running_over_paragraphs_takes_the_speaker_named_at_its_end():
+    text = (
+        "Mayor Lucia Moreau defended the budget on Monday.\n\n"
+        "“Waiting lists are down by a third since January.\n\n"
+        "“We have hired 500 nurses,” she said."
+    )
+    assert [who for _, who in claimants(text)] == ["", "Lucia Moreau", "Lucia Moreau"]
+
+
+def test_it_is_the_organisation_and_they_the_group():
+    text = (
+        "The Electoral Commission published its audit. It said 2% of ballots were spoiled. "
+        "Opposition lawmakers disputed the audit. They said turnout was overstated by 5%."
+    )
+    found = dict(claimants(text))
+    assert found["It said 2% of ballots were spoiled."] == "Electoral Commission"
+    assert found["They said turnout was overstated by 5%."] == "Opposition lawmakers"
+
+
+def test_generic_organisation_and_acronym_resolve_to_the_name_seen():
+    text = (
+        "The International Energy Agency (IEA) published its report on Monday. "
+        "Solar capacity doubled in two years, says the organisation. "
+        "Coal use fell 3%, says the IEA."
+    )
+    assert [who for _, who in claimants(text)][1:] == ["International Energy Agency"] * 2
+
+
+def test_surname_expands_to_the_full_name_seen():
+    text = "Deputy Mayor Tomas Novak opened the depot. Novak said bus fares fell 10%."
+    assert claimant_of(text, "Novak said bus fares fell 10%.") == "Tomas Novak"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. economy grew. “It was strong,” he said.",
+        "U.S. officials met. “Exports doubled,” U.S. said.",
+        "“Taxes rose,” he said.",
+    ],
+)
+def test_a_claimant_is_never_a_fragment(text):
+    for _sentence, who in claimants(text):
+        assert who == "" or len(who.replace(".", "")) >= 2 and who != "U"
+
+
+def test_sentences_without_attribution_have_no_claimant():
+    text = "Unemployment fell to 3.5% in 2023. The plant employs 400 people and opened in 1998."
+    assert [who for _, who in claimants(text)] == ["", ""]
+
+
+def test_a_sentence_that_ends_after_a_plain_word_is_split():
+    text = "The economy added 31,500 new jobs for the month. Ruiz added that wages rose 7% over the year."
+    assert claimants(text) == [
+        ("The economy added 31,500 new jobs for the month.", ""),
+        ("Ruiz added that wages rose 7% over the year.", "Ruiz"),
+    ]
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", " ", "  "])
+def test_the_split_holds_for_every_line_ending(ending):
+    text = f"Prices rose 2 per cent.{ending}Ruiz said wages rose 7%.\r\nThe bank cut rates by 0.5 percent."
+    assert [c.text for c in extract(text)] == [
+        "Prices rose 2 per cent.",
+        "Ruiz said wages rose 7%.",
+        "The bank cut rates by 0.5 percent.",
+    ]
+
+
+def test_abbreviations_in_lower_case_still_hold_a_sentence_together():
+    (one,) = extract("The site covers approx. 40 hectares and cost $3 million.")
+    assert one.text.startswith("The site covers approx. 40")
