@@ -275,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factcheck.tasks.sweep_unsent_mail",
         "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
     },
+    # Feeds whose interval has passed, and pages to try again: one task per feed or page.
+    "fetch-due-feeds": {
+        "task": "editorial.tasks.fetch_due_feeds",
+        "schedule": env_int("FETCH_DUE_EVERY_SECONDS", 60),
+    },
 }
 CELERY_ACCEPT_CONTENT = ["json"]
 
@@ -324,7 +329,22 @@ WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 10.0)
 # Outbound requests to partner-given URLs (core/outbound.py) go only to public addresses;
 # on, loopback, private and link-local ones are allowed too (tests, a local setup).
 # Cloud metadata addresses stay refused either way.
-OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)
+# FETCH_ALLOW_PRIVATE_ADDRESSES is the same switch under the intake's name.
+OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False) or env_bool(
+    "FETCH_ALLOW_PRIVATE_ADDRESSES", False
+)
+
+# Intake of outlets' feeds, sitemaps and pages (editorial/intake/): per request, the time
+# allowed and the most bytes read (decoded); one request per host at a time, this many
+# seconds apart; robots.txt kept per host this long; a feed's default interval; how many
+# sitemaps of an index are read; how often a page that could not be fetched is tried.
+FETCH_TIMEOUT_SECONDS = env_float("FETCH_TIMEOUT_SECONDS", 15.0)
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5 * 1024 * 1024)
+FETCH_HOST_DELAY_SECONDS = env_float("FETCH_HOST_DELAY_SECONDS", 1.0)
+FETCH_ROBOTS_CACHE_SECONDS = env_int("FETCH_ROBOTS_CACHE_SECONDS", 3600)
+FETCH_DEFAULT_INTERVAL_MINUTES = env_int("FETCH_DEFAULT_INTERVAL_MINUTES", 60)
+FETCH_SITEMAP_MAX_CHILDREN = env_int("FETCH_SITEMAP_MAX_CHILDREN", 50)
+FETCH_ITEM_MAX_ATTEMPTS = env_int("FETCH_ITEM_MAX_ATTEMPTS", 6)
 
 # Prior-coverage matching: suggestions kept per claim, and how far back a new prior
 # fact-check re-matches open claims.

@@ -1,6 +1,6 @@
 """The one way out: HTTP requests to addresses partners give us, guarded against reaching inside.
 
-A URL saved by a person (a partner's webhook) must not become a way to reach our own
+A URL saved by a person (a partner's webhook, an outlet's feed) must not become a way to reach our own
 network: the database, Redis, the cloud metadata service, another service's admin port.
 ``outbound_check`` resolves the URL's host and refuses it unless every address it resolves
 to is public; ``outbound_post`` then connects to one of those checked addresses itself
@@ -8,6 +8,10 @@ to is public; ``outbound_post`` then connects to one of those checked addresses 
 and the connection cannot slip in an inside address), checks the peer it is connected to,
 follows no redirect, reads at most ``max_bytes`` of the answer and gives up after
 ``timeout`` seconds per network operation.
+
+``outbound_get`` reads pages and feeds: it follows at most ``MAX_REDIRECTS`` redirects, each
+new target checked as the first was, and decodes a compressed answer within the same size
+limit.
 
 A refused target is refused before any socket is opened, so what the caller logs is the
 same whether something listens there or not.
@@ -24,8 +28,10 @@ import ipaddress
 import socket
 import ssl
 import time
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
@@ -42,12 +48,20 @@ METADATA_ADDRESSES = frozenset(
 # NAT64 embeds an IPv4 address in the low 32 bits; the gateway would connect to that one.
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 DEFAULT_MAX_BYTES = 64 * 1024
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 class OutboundRefused(ApplicationError):
     """The target is not one we call: a bad URL or an address inside our network."""
 
     code = "outbound_refused"
+
+
+class OutboundFailed(ApplicationError):
+    """The target was called but its answer is not one we read (redirect loop, bad encoding)."""
+
+    code = "outbound_failed"
 
 
 @dataclass(frozen=True)
@@ -65,8 +79,10 @@ class Target:
 class OutboundResponse:
     status: int
     reason: str
-    body: bytes  # at most max_bytes of it
+    body: bytes  # at most max_bytes of it (decoded from gzip or deflate when it came so)
     truncated: bool
+    headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case
+    url: str = ""  # the URL that answered, after any redirects
 
 
 def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
@@ -248,3 +264,90 @@ def outbound_post(
         )
     finally:
         connection.close()
+
+
+def outbound_get(
+    url: str,
+    *,
+    headers: dict[str, str],
+    timeout: float,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_redirects: int = MAX_REDIRECTS,
+) -> OutboundResponse:
+    """GET ``url``, following at most ``max_redirects`` redirects, each target checked anew.
+
+    ``timeout`` bounds each network operation and the whole exchange, redirects included.
+    A gzip or deflate body is decoded here, and the decoded size counts against
+    ``max_bytes`` (so a small compressed bomb stops at the limit); a ``Content-Length``
+    past the limit is not read at all. Either way ``truncated`` says so. Raises
+    ``OutboundRefused`` for a target it will not call, ``OutboundFailed`` for too many
+    redirects or an unknown content encoding, and ``OSError`` (``TimeoutError``) or
+    ``http.client.HTTPException`` for a network or protocol failure.
+    """
+    deadline = time.monotonic() + timeout
+    request_headers = {"Accept-Encoding": "gzip, deflate", **headers}
+    for _hop in range(max_redirects + 1):
+        response = _get_once(url, request_headers, timeout, deadline, max_bytes)
+        location = response.headers.get("location")
+        if response.status not in _REDIRECTS or not location:
+            return response
+        url = urljoin(url, location)
+    raise OutboundFailed(f"More than {max_redirects} redirects; the last pointed to {url}.")
+
+
+def _get_once(
+    url: str, headers: dict[str, str], timeout: float, deadline: float, max_bytes: int
+) -> OutboundResponse:
+    target = outbound_check(url)
+    connection = _PinnedConnection(target, max(0.01, min(timeout, deadline - time.monotonic())))
+    try:
+        connection.request("GET", target.path, headers=headers)
+        response = connection.getresponse()
+        answer = {name.lower(): value for name, value in response.getheaders()}
+        if response.status in _REDIRECTS:
+            return OutboundResponse(response.status, response.reason, b"", False, answer, url)
+        length = answer.get("content-length", "")
+        if length.isdigit() and int(length) > max_bytes and not answer.get("content-encoding"):
+            return OutboundResponse(response.status, response.reason, b"", True, answer, url)
+        body, truncated = _read_decoded(response, answer.get("content-encoding", ""), deadline, max_bytes)
+        return OutboundResponse(response.status, response.reason, body, truncated, answer, url)
+    finally:
+        connection.close()
+
+
+def _decoder(encoding: str):
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    raise OutboundFailed(f"The answer is in an encoding we do not read ({encoding}).")
+
+
+def _read_decoded(response, encoding: str, deadline: float, max_bytes: int) -> tuple[bytes, bool]:
+    """At most ``max_bytes`` of the decoded body, and whether there was more."""
+    decoder = _decoder(encoding)
+    chunks: list[bytes] = []
+    size = 0
+    while size <= max_bytes:
+        if time.monotonic() > deadline:
+            raise TimeoutError("The answer took longer than the time allowed.")
+        raw = response.read(16 * 1024 if decoder else min(16 * 1024, max_bytes + 1 - size))
+        if not raw:
+            if decoder is not None:
+                chunks.append(decoder.flush())
+            break
+        if decoder is not None:
+            try:
+                # max_length bounds what one compressed chunk may expand to.
+                raw = decoder.decompress(raw, max_bytes + 1 - size)
+            except zlib.error as exc:
+                raise OutboundFailed(f"The compressed answer is corrupt ({exc}).") from None
+            if decoder.unconsumed_tail:
+                size = max_bytes + 1  # more output than allowed from this chunk alone
+        chunks.append(raw)
+        size += len(raw)
+    data = b"".join(chunks)
+    return data[:max_bytes], len(data) > max_bytes or size > max_bytes

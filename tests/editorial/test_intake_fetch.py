@@ -1,0 +1,351 @@
+"""Feeds fetched from a real local server: every format, the polite rules, the bad answers."""
+
+import gzip
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from editorial.intake.services import feed_add, feed_fetch, feed_item_fetch
+from editorial.models import Article, Feed, FeedItem
+from editorial.signals import article_text_changed
+from tests.intake_server import PARAGRAPHS, article_html, atom, jsonfeed, rss, sitemap, sitemap_index
+
+pytestmark = pytest.mark.django_db
+
+
+def pages(server, names, *, wrap=True):
+    """Article pages at /a/<name>; their URLs."""
+    urls = []
+    for i, name in enumerate(names):
+        text = [f"{name.title()} report, part {i}: {p}" for p in PARAGRAPHS]
+        urls.append(server.add(f"/a/{name}", article_html(f"Story {name}", text, wrap=wrap)))
+    return urls
+
+
+@pytest.fixture
+def received():
+    seen = []
+
+    def receiver(sender, article, **kwargs):
+        seen.append(article.pk)
+
+    article_text_changed.connect(receiver)
+    yield seen
+    article_text_changed.disconnect(receiver)
+
+
+@pytest.mark.parametrize(
+    ("kind", "build", "content_type"),
+    [
+        ("rss", rss, "application/rss+xml"),
+        ("atom", atom, "application/atom+xml"),
+        ("jsonfeed", jsonfeed, "application/feed+json"),
+    ],
+)
+def test_each_feed_format_brings_its_articles_with_extracted_text(intake_server, kind, build, content_type):
+    urls = pages(intake_server, ["budget", "nurses"])
+    feed_url = intake_server.add(
+        "/feed", build([("Budget", urls[0]), ("Nurses", urls[1])]), content_type=content_type
+    )
+
+    feed, probe = feed_add(url=feed_url, outlet="The Daily")
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert (probe.kind, probe.items) == (kind, 2)
+    assert (result.status, result.new, result.updated) == ("fetched", 2, 0)
+    budget = Article.objects.get(url=urls[0])
+    assert budget.title == "Story budget"
+    assert "deficit fell to 3.1% of GDP" in budget.body
+    assert "Copyright" not in budget.body and "Sport" not in budget.body  # boilerplate left out
+    assert budget.outlet.name == "The Daily"
+    assert budget.published_at is not None
+    assert set(FeedItem.objects.values_list("status", flat=True)) == {"fetched"}
+    feed.refresh_from_db()
+    assert (feed.items_seen, feed.consecutive_failures, feed.last_error) == (2, 0, "")
+
+
+def test_a_page_without_an_article_element_is_extracted_too(intake_server):
+    [url] = pages(intake_server, ["plain"], wrap=False)
+    feed_url = intake_server.add("/feed", rss([("Plain", url)]))
+    feed, _ = feed_add(url=feed_url)
+
+    assert feed_fetch(feed_id=feed.pk).new == 1
+    assert "deficit fell to 3.1% of GDP" in Article.objects.get().body
+
+
+def test_a_sitemap_index_with_two_sitemaps_brings_the_articles_of_both(intake_server):
+    urls = pages(intake_server, ["one", "two", "three"])
+    intake_server.add("/sitemap-1.xml", sitemap(urls[:2]), content_type="application/xml")
+    intake_server.add(
+        "/sitemap-2.xml.gz",
+        gzip.compress(sitemap(urls[2:], news=True).encode()),
+        content_type="application/gzip",
+    )
+    index = intake_server.add(
+        "/sitemap.xml",
+        sitemap_index([intake_server.url("/sitemap-1.xml"), intake_server.url("/sitemap-2.xml.gz")]),
+        content_type="application/xml",
+    )
+    feed, probe = feed_add(url=index)
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert (probe.kind, probe.sitemaps) == ("sitemap", 2)
+    assert result.new == 3
+    assert set(Article.objects.values_list("url", flat=True)) == set(urls)
+    news_item = FeedItem.objects.get(url=urls[2])
+    assert news_item.title == "News story 0"  # from the Google News extension
+
+
+def test_a_second_run_over_unchanged_feeds_writes_nothing(intake_server, received):
+    urls = pages(intake_server, ["a", "b"])
+    feed_url = intake_server.add("/feed", rss([("A", urls[0]), ("B", urls[1])]), etag='"v1"')
+    feed, _ = feed_add(url=feed_url)
+    feed_fetch(feed_id=feed.pk)
+    stamps = dict(Article.objects.values_list("pk", "updated_at"))
+    asked = len(intake_server.requests)
+    received.clear()
+
+    with CaptureQueriesContext(connection) as queries:
+        result = feed_fetch(feed_id=feed.pk)
+
+    assert result.status == "unchanged"
+    assert len(intake_server.requests) == asked + 1  # the 304 is the only request
+    assert intake_server.requests[-1][1]["If-None-Match"] == '"v1"'
+    writes = [
+        q["sql"] for q in queries.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")
+    ]
+    assert all('"editorial_feed"' in sql for sql in writes), writes  # only the feed's own health
+    assert dict(Article.objects.values_list("pk", "updated_at")) == stamps
+    assert received == []
+
+
+def test_a_changed_feed_without_etag_refetches_only_new_items(intake_server):
+    urls = pages(intake_server, ["a", "b", "c"])
+    intake_server.add("/feed", rss([("A", urls[0]), ("B", urls[1])]))
+    feed, _ = feed_add(url=intake_server.url("/feed"))
+    feed_fetch(feed_id=feed.pk)
+    intake_server.add("/feed", rss([("A", urls[0]), ("B", urls[1]), ("C", urls[2])]))
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert result.new == 1
+    assert intake_server.hits("/a/a") == 1 and intake_server.hits("/a/c") == 1
+
+
+def test_a_changed_page_updates_its_article_and_reruns_extraction(intake_server, received):
+    [url] = pages(intake_server, ["a"])
+    intake_server.add("/feed", rss([("A", url)]))
+    feed, _ = feed_add(url=intake_server.url("/feed"))
+    feed_fetch(feed_id=feed.pk)
+    article = Article.objects.get()
+    received.clear()
+    intake_server.add(
+        "/a/a", article_html("Story a", ["The minister now says the deficit fell to 2.9%. " * 4])
+    )
+    intake_server.add("/feed", rss([("A (updated)", url)]))  # the entry changed
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert result.updated == 1
+    article.refresh_from_db()
+    assert "2.9%" in article.body
+    assert received == [article.pk]
+    assert Article.objects.count() == 1
+
+
+def test_the_same_item_in_two_feeds_and_a_sitemap_is_one_article(intake_server):
+    [url] = pages(intake_server, ["shared"])
+    intake_server.add("/rss", rss([("Shared", url)]))
+    intake_server.add(
+        "/atom", atom([("Shared", url + "?utm_source=atom")]), content_type="application/atom+xml"
+    )
+    intake_server.add("/sitemap.xml", sitemap([url]), content_type="application/xml")
+    for path in ("/rss", "/atom", "/sitemap.xml"):
+        feed, _ = feed_add(url=intake_server.url(path))
+        feed_fetch(feed_id=feed.pk)
+
+    assert Article.objects.count() == 1
+    assert FeedItem.objects.filter(article=Article.objects.get()).count() == 3
+    assert intake_server.hits("/a/shared") == 1
+
+
+def test_canonical_url_keys_the_article(intake_server):
+    canonical = intake_server.url("/a/real")
+    intake_server.add("/a/real", article_html("Real", PARAGRAPHS, canonical=canonical))
+    intake_server.add("/a/alias", article_html("Real", PARAGRAPHS, canonical=canonical))
+    intake_server.add("/feed", rss([("Alias", intake_server.url("/a/alias")), ("Real", canonical)]))
+    feed, _ = feed_add(url=intake_server.url("/feed"))
+    feed_fetch(feed_id=feed.pk)
+
+    assert list(Article.objects.values_list("url", flat=True)) == [canonical]
+
+
+def test_a_page_feed_is_its_own_item_and_answers_304_next_time(intake_server):
+    url = intake_server.add(
+        "/a/page", article_html("Page", PARAGRAPHS), last_modified="Tue, 04 Mar 2025 10:00:00 GMT"
+    )
+    feed, probe = feed_add(url=url)
+    first = feed_fetch(feed_id=feed.pk)
+    second = feed_fetch(feed_id=feed.pk)
+
+    assert (probe.kind, first.new) == ("page", 1)
+    assert second.status == "unchanged"
+    assert intake_server.requests[-1][1]["If-Modified-Since"] == "Tue, 04 Mar 2025 10:00:00 GMT"
+    assert intake_server.hits("/a/page") == 3  # add, first fetch, one conditional GET
+
+
+def test_a_feed_that_redirects_is_followed(intake_server):
+    [url] = pages(intake_server, ["a"])
+    intake_server.add("/new-feed", rss([("A", url)]))
+    old = intake_server.add("/old-feed", redirect="/new-feed")
+    feed, _ = feed_add(url=old)
+
+    assert feed_fetch(feed_id=feed.pk).new == 1
+
+
+def test_more_than_five_redirects_fail_with_the_reason(intake_server):
+    for i in range(7):
+        intake_server.add(f"/loop{i}", redirect=f"/loop{i + 1}")
+    feed = Feed.objects.create(url=intake_server.url("/loop0"), kind="rss")
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert result.status == "failed"
+    assert "More than 5 redirects" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("route", "reason"),
+    [
+        ({"body": "<rss><channel><item><title>broken</channel>"}, "malformed XML"),
+        ({"body": "<html><body>no feed</body></html>", "content_type": "text/html"}, "not a rss any more"),
+        ({"status": 404, "body": "gone"}, "404"),
+        ({"delay": 3.0, "body": "late"}, "timed out after 2 s"),
+        ({"filler": 50 * 1024 * 1024}, "larger than"),
+        ({"filler": 50 * 1024 * 1024, "send_length": False}, "larger than"),
+        (
+            {
+                "body": '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+                "<rss><channel><title>&b;</title></channel></rss>"
+            },
+            "declares entities",
+        ),
+    ],
+    ids=["malformed", "not-a-feed", "404", "timeout", "50MB", "50MB-no-length", "entities"],
+)
+def test_a_bad_feed_fails_with_its_reason_and_keeps_what_was_stored(intake_server, route, reason):
+    [url] = pages(intake_server, ["kept"])
+    intake_server.add("/feed", rss([("Kept", url)]))
+    feed, _ = feed_add(url=intake_server.url("/feed"), kind="rss")
+    feed_fetch(feed_id=feed.pk)
+    intake_server.add("/feed", **route)
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    feed.refresh_from_db()
+    assert result.status == "failed"
+    if reason:
+        assert reason in result.reason and reason in feed.last_error
+    assert feed.consecutive_failures == 1 and feed.failing_since is not None
+    assert Article.objects.filter(url=url).exists() and FeedItem.objects.count() == 1
+    if route.get("filler"):
+        assert sum(intake_server.streamed) < 10 * 1024 * 1024  # stopped reading long before 50 MB
+
+
+def test_a_gzip_bomb_is_refused_at_the_size_limit(intake_server, settings):
+    settings.FETCH_MAX_BYTES = 1024 * 1024
+    bomb = gzip.compress(b"<rss>" + b" " * (200 * 1024 * 1024))
+    intake_server.add("/feed", bomb, content_type="application/rss+xml", headers={"Content-Encoding": "gzip"})
+    feed = Feed.objects.create(url=intake_server.url("/feed"), kind="rss")
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert result.status == "failed" and "larger than 1 MB" in result.reason
+
+
+def test_failures_double_the_interval_up_to_a_day_and_success_resets(intake_server):
+    intake_server.add("/feed", status=500, body="down")
+    feed = Feed.objects.create(url=intake_server.url("/feed"), kind="rss", fetch_interval=60)
+    intervals = []
+    for _ in range(6):
+        feed_fetch(feed_id=feed.pk)
+        feed.refresh_from_db()
+        intervals.append(round((feed.next_fetch_at - feed.last_fetched_at).total_seconds() / 60))
+    first_failure = feed.failing_since
+    intake_server.add("/feed", rss([]))
+    feed_fetch(feed_id=feed.pk)
+    feed.refresh_from_db()
+
+    assert intervals == [120, 240, 480, 960, 1440, 1440]
+    assert first_failure is not None and "500" in feed.last_error or feed.last_error == ""
+    assert (feed.consecutive_failures, feed.failing_since, feed.last_error) == (0, None, "")
+
+
+def test_robots_txt_that_disallows_is_honoured_and_read_once(intake_server):
+    intake_server.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    [allowed] = pages(intake_server, ["open"])
+    secret = intake_server.add("/private/a", article_html("Secret", PARAGRAPHS))
+    intake_server.add("/feed", rss([("Open", allowed), ("Secret", secret)]))
+    feed, _ = feed_add(url=intake_server.url("/feed"))
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert result.new == 1
+    assert intake_server.hits("/private/a") == 0
+    assert intake_server.hits("/robots.txt") == 1
+    item = FeedItem.objects.get(url=secret)
+    assert "robots.txt" in item.error and "disallows" in item.error
+    assert item.status == "summary_only"  # the feed's summary kept, retried later
+    assert item.retry_at is not None
+
+
+def test_requests_name_the_product_and_site(intake_server, settings):
+    settings.SITE_URL = "https://desk.example.org"
+    intake_server.add("/feed", rss([]))
+    feed_add(url=intake_server.url("/feed"))
+
+    agent = intake_server.requests[-1][1]["User-Agent"]
+    assert "FactCheckDeskIntake" in agent and "https://desk.example.org" in agent
+
+
+def test_an_item_whose_page_fails_keeps_the_summary_and_is_retried(intake_server):
+    missing = intake_server.url("/a/later")
+    intake_server.add("/feed", rss([("Later", missing)]))
+    feed, _ = feed_add(url=intake_server.url("/feed"))
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    item = FeedItem.objects.get()
+    assert (item.status, item.attempts) == ("summary_only", 1)
+    assert "404" in item.error and result.item_errors
+    article = item.article
+    assert article.body == "Summary of Later. The minister said the deficit fell."
+    pages(intake_server, ["later"])
+    outcome = feed_item_fetch(item_id=item.pk)
+    item.refresh_from_db()
+    article.refresh_from_db()
+    assert outcome.status == "updated" and item.status == "fetched" and item.retry_at is None
+    assert "deficit fell to 3.1% of GDP" in article.body
+    assert Article.objects.count() == 1
+
+
+def test_an_item_that_is_not_html_says_so(intake_server):
+    pdf = intake_server.add("/a/report.pdf", b"%PDF-1.4", content_type="application/pdf")
+    intake_server.add("/feed", rss([("Report", pdf)]))
+    feed, _ = feed_add(url=intake_server.url("/feed"))
+    feed_fetch(feed_id=feed.pk)
+
+    assert FeedItem.objects.get().error == "not HTML (application/pdf)"
+
+
+def test_one_bad_item_does_not_stop_the_others(intake_server):
+    [good] = pages(intake_server, ["good"])
+    body = rss([("Good", good)]).replace("<item>", "<item><title>No link</title></item><item>", 1)
+    intake_server.add("/feed", body)
+    feed, _ = feed_add(url=intake_server.url("/feed"))
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert result.new == 1
+    assert [e.reason for e in result.item_errors] == ["the item has no http(s) link"]
