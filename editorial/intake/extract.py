@@ -47,8 +47,8 @@ def extract_article(html: bytes, *, url: str, content_type: str = "text/html") -
     document = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
-    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    if not text:
+    text = (getattr(document, "text", None) or "").strip()
+    if document is None or isinstance(document, dict) or not text:
         raise FormatError("no article text found on the page")
     title = (document.title or "").strip()
     if title and text.startswith(title):

@@ -177,10 +177,11 @@ def _robots_read(url: str) -> robotparser.RobotFileParser:
         if exc.reason.startswith("refused"):
             raise
         raise FetchError(f"robots.txt of {parts.netloc} could not be read: {exc.reason}") from None
+    # robotparser's own flags for "everything refused" and "no rules", as its read() sets them.
     if response.status in (401, 403) or response.status >= 500:
-        parser.disallow_all = True
+        parser.disallow_all = True  # type: ignore[attr-defined]
     elif 400 <= response.status < 500:
-        parser.allow_all = True
+        parser.allow_all = True  # type: ignore[attr-defined]
     else:
         parser.parse(response.body[: 512 * 1024].decode("utf-8", "replace").splitlines())
     return parser

@@ -269,7 +269,7 @@ def _parse_jsonfeed(body: bytes, base_url: str) -> Parsed:
     data = _json(body)
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise FormatError("malformed JSON Feed: no list of items")
-    language = data.get("language") if isinstance(data.get("language"), str) else ""
+    language = data["language"] if isinstance(data.get("language"), str) else ""
     parsed = Parsed(kind="jsonfeed", title=_clean(str(data.get("title") or "")), language=language)
     for index, item in enumerate(data["items"], start=1):
         if not isinstance(item, dict):
@@ -319,7 +319,8 @@ def _struct_time(value) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime(*value[:6], tzinfo=UTC)
+        year, month, day, hour, minute, second = value[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError):
         return None
 

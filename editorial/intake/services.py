@@ -376,7 +376,7 @@ def feed_item_fetch(*, item_id: int) -> ItemOutcome:
             .exclude(pk=item.pk)
             .first()
         )
-        if twin is not None:
+        if twin is not None and twin.article_id is not None:
             _item_fetched(item, twin.article_id, etag=twin.etag, last_modified=twin.last_modified)
             return ItemOutcome("unchanged", article_id=twin.article_id)
     known = item.article_id is not None and item.status == FeedItem.Status.FETCHED
