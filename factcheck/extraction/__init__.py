@@ -153,7 +153,7 @@ def extracted_part(text: str) -> str:
     return text[: cut if cut > floor else MAX_TEXT_CHARS]
 
 
-def extract(text: str, *, model: Model | None = None) -> list[Candidate]:
+def extract(text: str, *, model: Model | None = None, title: str | None = None) -> list[Candidate]:
     """One candidate per sentence of ``text`` (of its first ``MAX_SENTENCES`` within its
     first ``MAX_TEXT_CHARS``), in text order; ``text[c.start:c.end] == c.text``."""
     if not isinstance(text, str) or not text.strip():

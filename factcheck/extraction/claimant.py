@@ -70,7 +70,7 @@ VERBS = (
     "cautioned|insist|argue|claim|warn|contend|maintain|believe|think|stated|added"
 )
 _CAP = r"(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)"
-NAME = rf"(?:[Tt]he\s+)?{_CAP}(?:\s+(?:of\s+|for\s+|de\s+|van\s+|al-)?{_CAP}){{0,5}}"
+NAME = rf"(?:[Tt]he\s+)?{_CAP}(?:\s+(?:of\s+|for\s+|and\s+|de\s+|van\s+|al-)?{_CAP}){{0,5}}"
 PRONOUN = r"(?:He|She|They|It|he|she|they|it)"
 ADVERB = r"(?:\w+ly|also|further|later|then|again|once|even|still|had|has|have|was|is|previously)"
 
@@ -86,7 +86,9 @@ ROLE_WORDS = wordset(
     "prosecutor prosecutors lawyer lawyers attorney judge officer officers authorities "
     "regulator regulators manager founder owner candidate premier chancellor treasurer "
     "auditor inspector sheriff author authors representative spokespersons sources source "
-    "opposition diplomat diplomats negotiator negotiators aide aides staff founder"
+    "opposition diplomat diplomats negotiator negotiators aide aides staff founder developer "
+    "supplier insurer retailer manufacturer maker landlord landlords tenants parents "
+    "commuters farmers teachers nurses engineers installers operators islanders students"
 )
 ORG_WORDS = wordset(
     "kremlin house ministry department office agency commission party council government "
@@ -95,7 +97,9 @@ ORG_WORDS = wordset(
     "organisation association group times post news statement firm body board authority "
     "service services centre center network trust fund programme program coalition alliance "
     "federation society league cabinet military navy report study survey data figures "
-    "watchdog regulator tribunal charity charities nonprofit think-tank thinktank ngo"
+    "watchdog regulator tribunal charity charities nonprofit think-tank thinktank ngo "
+    "groups unions companies firms councils agencies banks airport airline ferries railway "
+    "railways hospital school college consortium prefecture alliance operator operators"
 )
 # Descriptions that name no one in particular: they resolve to the organisation named last.
 GENERIC_ORGS = wordset("organisation organization group body agency company firm institute")
@@ -139,6 +143,7 @@ _STOP = (
     "with|from|he|she|they|we|i|you|his|her|their|its|our|my|what|where|how|would|will|"
     "could|can|should|may|might|must|according|about|after|before|over|under|into|said|then|now|later"
 )
+_STOP_WORDS = frozenset(_STOP.split("|"))
 _WORD = r"[A-Za-z][\w'’\-]*\.?"
 _DET = r"(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ne|[Ss]ome|[Mm]any|[Ss]everal|[Oo]ther|[Tt]wo|[Tt]hree)"
 _NOT_MOD = "(?i:" + trie_pattern(set(_STOP.split("|")) | set(VERBS.split("|"))) + r")\b"
@@ -153,7 +158,7 @@ _DESC = rf"(?:{_DET}\s+)?(?:{_MOD}\s+){{0,3}}?{_ROLE}(?:\s+{_ROLE})?{_COMPLEMENT
 _LMOD = rf"(?!{_NOT_MOD})[a-z][\w'’\-]*"
 _NAMED = rf"(?:{_DET}\s+)?(?:{_MOD}\s+){{0,3}}?{NAME}"
 # After a subject named last ("…, said a spokesperson for the ministry."): where it ends.
-_END = r"(?=\s*(?:[,.;:!?”\"]|$|\s+(?:on|in|at|last|this|yesterday|today|during|after|before|when|while|who|adding)\b))"
+_END = r"(?=\s*(?:[,.;:!?”\"]|$|\s+(?:on|in|at|last|this|yesterday|today|during|after|before|when|while|who|adding|of)\b))"
 # A sentence's first word that is not its subject: "Later the minister said …".
 _OPENER = r"(?:Later|Earlier|Meanwhile|Separately|Also|Yesterday|Today|Then|Now|But|And|Still|However)"
 _SUBJ = rf"(?P<who>{PRONOUN}|{_DESC}|{_NAMED})"
@@ -168,7 +173,7 @@ PATTERNS = [
     re.compile(rf"\b[Aa]ccording\s+to\s+{_SUBJ}{_END}"),
     # optional leading phrase, subject, optional parenthetical(s), optional adverbs, verb
     re.compile(
-        rf"^(?:[^,“\"]{{1,80}}+,\s+|{_OPENER}\s+)?{_SUBJ}(?:\s*,(?P<appos>[^,“\"]{{1,100}}+)(?:,[^,“\"]{{1,60}}+)?,)?\s+"
+        rf"^(?:[^,“\"]{{1,80}}+,\s+|{_OPENER}\s+)?{_SUBJ}(?:\s+\([A-Z]{{2,8}}\))?(?:\s*,(?P<appos>[^,“\"]{{1,100}}+)(?:,[^,“\"]{{1,60}}+)?,)?\s+"
         rf"{_ADVS}{_VERB}"
     ),
     # "…, the health minister said." / "…, says the organisation." (after the claim)
@@ -199,7 +204,7 @@ _PERSON_MENTION = re.compile(
     rf"(?<!{_WORD_CHAR})(?:(?![A-Z]){_WORD_CHAR})*+(?P<name>{_CAP}(?:\s+(?:of\s+)?{_CAP}){{1,5}})"
 )
 # Up to three words before a mention, read for a role ("opposition leader Kemi Badenoch").
-_BEFORE = re.compile(r"((?:[a-z][\w'’\-]*\s+){1,3})$")
+_BEFORE = re.compile(r"((?:[A-Za-z][\w'’\-]*\s+){1,3})$")
 _ACRONYM = re.compile(
     r"(?<![\w'’\-])(?P<full>[A-Z][\w'’\-]*(?:\s+(?:of\s+|for\s+|and\s+|on\s+)?[A-Z][\w'’\-]*){1,7})\s+\((?P<short>[A-Z]{2,8})\)"
 )
@@ -227,6 +232,8 @@ class ClaimantState:
     roles: dict[str, str] = field(default_factory=dict)  # "health minister" -> "Health Minister Jane Doe"
     acronyms: dict[str, str] = field(default_factory=dict)  # "IEA" -> "International Energy Agency"
     last_org: str = ""
+    orgs: list[str] = field(default_factory=list)  # organisations named, oldest first
+    described: dict[str, Mention] = field(default_factory=dict)  # "spokesperson" -> who it was
     # Per earlier sentence (oldest first): its claimant first, then its mentions in order.
     recent: list[list[Mention]] = field(default_factory=list)
 
@@ -278,10 +285,11 @@ def _titled(sentence: str, start: int, mention: str, name: str) -> str:
     before = _BEFORE.search(sentence[max(0, start - 60) : start])
     if before:
         words = before.group(1).split()
-        for i, w in enumerate(words):
-            if w.lower() in ROLE_WORDS:
-                title = " ".join([*words[: i + 1], title]).strip()
-                break
+        if words[-1].lower() in ROLE_WORDS:  # "Water minister Rebecca Hale"
+            first = len(words) - 1
+            while first > 0 and words[first - 1].lower() not in _STOP_WORDS | {"the", "a", "an"}:
+                first -= 1
+            title = " ".join([*words[first:], title]).strip()
     return title
 
 
@@ -307,6 +315,7 @@ def observe(sentence: str, state: ClaimantState) -> list[Mention]:
             full = full[1:]
         if full:
             state.acronyms.setdefault(m.group("short"), " ".join(full))
+            state.orgs.append(" ".join(full))
     mentions: list[Mention] = []
     for m in _PERSON_MENTION.finditer(sentence):
         mention = m.group("name")
@@ -364,13 +373,18 @@ def _resolve_description(words: list[str], state: ClaimantState) -> Mention:
     """``the health minister`` -> the person the article named with that role, if any
     (the phrase as a whole: "the health minister" is not the finance minister)."""
     lowered = [w.lower().strip(",.") for w in words]
-    role_at = [i for i, w in enumerate(lowered) if w in ROLE_WORDS]
-    head = role_at[0] if role_at else len(lowered) - 1
-    named = state.roles.get(" ".join(lowered)) if head == len(lowered) - 1 else None
+    head = next((i for i, w in enumerate(lowered) if w in _HEADS), len(lowered) - 1)
+    while head + 1 < len(lowered) and lowered[head + 1] in _HEADS:
+        head += 1
+    whole = " ".join(lowered)
+    named = state.roles.get(whole) if head == len(lowered) - 1 else None
     if named:
         return Mention(named, "role", state.genders.get(_clean_name(named), ""))
-    if len(words) <= 2 and lowered[-1] in GENERIC_ORGS and state.last_org:
-        return Mention(state.last_org, "org")
+    if len(words) == 1 and whole in state.described:  # "the spokesperson" named before
+        return state.described[whole]
+    org = _org_named(lowered[-1], state) if len(words) <= 2 and lowered[-1] in ORG_WORDS else None
+    if org:  # "the trust", "the company": the organisation named last
+        return Mention(org, "org")
     if lowered[head] in ORG_WORDS and lowered[head] not in ROLE_WORDS:
         return Mention(_description(words), "org")
     plural = lowered[head].endswith("s") and lowered[head] not in ("boss", "police")
@@ -378,9 +392,35 @@ def _resolve_description(words: list[str], state: ClaimantState) -> Mention:
     return Mention(_description(words), kind, _gender_of(" ".join(words), ""))
 
 
+def _org_named(head: str, state: ClaimantState) -> str:
+    """The organisation named last whose name has ``head`` ("the trust" -> "Nuffield
+    Trust"), or, for a generic head ("the company"), the one named last."""
+    for org in reversed(state.orgs):
+        if head in org.lower().split():
+            return org
+    return state.orgs[-1] if head in GENERIC_ORGS and state.orgs else ""
+
+
+def _from_initials(acronym: str, state: ClaimantState) -> str:
+    """``ONS`` -> ``Office for National Statistics`` when the article named it."""
+    for org in reversed(state.orgs):
+        initials = "".join(w[0] for w in org.split() if w[0].isupper())
+        if initials == acronym.rstrip("s"):
+            return org
+    return ""
+
+
 def _is_name_word(word: str) -> bool:
     bare = word.lower().strip(",.")
     return word[0].isupper() and word not in _NOT_NAMES and bare not in ROLE_WORDS and bare not in TITLES
+
+
+# "figures from X said": the source is X.
+_SOURCES = frozenset({"figures", "data", "statistics", "report", "study", "survey", "analysis"})
+# Kept before an organisation's name: "the state Department of Justice" is not the State Department.
+_PLACE_LEVELS = frozenset(
+    {"state", "federal", "regional", "local", "city", "county", "national", "provincial"}
+)
 
 
 def _resolve(who: str, state: ClaimantState) -> Mention | None:
@@ -400,11 +440,29 @@ def _resolve(who: str, state: ClaimantState) -> Mention | None:
         and lowered[i + 1] in _PREPS
         for i in range(len(words) - 1)
     )
+    if lowered[0] in _SOURCES and len(words) > 2 and lowered[1] in _PREPS:
+        return _resolve(" ".join(words[2:]), state)  # "figures from the Metropolitan Police"
     if complement or not any(_is_name_word(w) for w in words):
         return _resolve_description(words, state)
+    # "regulator Ofcom", "council leader Grace Okafor": the name after the description
+    last_head = max((i for i, w in enumerate(lowered) if w in _HEADS or w in TITLES), default=-1)
+    if 0 <= last_head < len(words) - 1 and all(_is_name_word(w) for w in words[last_head + 1 :]):
+        named = words[last_head + 1 :]
+        if is_organisation(" ".join(words[: last_head + 1])) and not is_organisation(" ".join(named)):
+            org = " ".join(named)
+            return Mention(state.acronyms.get(org, org), "org" if len(named) == 1 else "person")
+        words = named if not is_organisation(" ".join(named)) else words[last_head + 1 :]
     text = " ".join(words)
     if is_organisation(text):
-        org = state.acronyms.get(text.strip(".,"), text)
+        while len(words) > 1 and words[0][0].islower() and words[0].lower() not in _PLACE_LEVELS:
+            words = words[1:]  # "the independent Nuffield Trust"
+        text = " ".join(words)
+        bare = text.strip(".,")
+        org = (
+            state.acronyms.get(bare)
+            or (_ACRONYM_WORD.fullmatch(bare) and _from_initials(bare, state))
+            or text
+        )
         return Mention(_description(org.split()), "org")
     return _resolve_person(text, state)
 
@@ -442,9 +500,15 @@ def find_claimant(sentence: str, state: ClaimantState, low: set[str] | None = No
         if found.kind == "person":
             state.last_person = found.text
         mentions.insert(0, found)
+    if found is not None and found.kind in ("role", "group", "org"):
+        head = found.text.split()[0].lower()
+        if head in _HEADS:
+            state.described[head] = found
     for mention in mentions:
         if mention.kind == "org":
             state.last_org = mention.text
+            if mention.text not in state.orgs[-3:]:
+                state.orgs.append(mention.text)
     state.recent.append(mentions)
     del state.recent[:-_LOOKBACK_SENTENCES]
     return found.text if found is not None else ""
@@ -457,9 +521,31 @@ def _appositive(who: Mention | None, appos: str | None, state: ClaimantState) ->
     """``the health secretary, Amara Okafor, said``: the name the description gives."""
     if who is None or who.kind not in ("role", "group") or not appos or not _APPOSITIVE_NAME.fullmatch(appos):
         return who
+    found = _appositive_of(who, appos, state)
+    if found is not who and found is not None:
+        state.described[who.text.split()[0].lower()] = found
+    return found
+
+
+def _appositive_of(who: Mention, appos: str, state: ClaimantState) -> Mention | None:
+    if (
+        is_organisation(appos.strip())
+        or who.kind == "role"
+        and _description(who.text.split()).split()[0].lower() in _HEADS - ROLE_WORDS
+    ):
+        return Mention(appos.strip(), "org")
     person = _resolve_person(appos.strip(), state)
-    if person is None or not _is_person(person.text):
+    if person is None:
         return who
+    if not _is_person(person.text) or who.text.split()[0].lower() in (
+        "developer",
+        "owner",
+        "operator",
+        "supplier",
+        "company",
+        "firm",
+    ):
+        return Mention(person.text, "org")
     state.full_names.setdefault(person.text.split()[-1], person.text)
     words = who.text.split()
     title = " ".join(w[:1].upper() + w[1:] for w in words) if len(words) <= 3 else who.text

@@ -189,3 +189,22 @@ def test_the_split_holds_for_every_line_ending(ending):
 def test_abbreviations_in_lower_case_still_hold_a_sentence_together():
     (one,) = extract("The site covers approx. 40 hectares and cost $3 million.")
     assert one.text.startswith("The site covers approx. 40")
+
+
+def test_the_claimant_sets_hold_200_attributed_sentences_in_two_splits():
+    from bench import claimants as bench
+
+    split = {name: bench.parse(bench.DATA / f"{name}.txt") for name in ("train", "dev")}
+    attributed = [s for arts in split.values() for a in arts for s in a.sentences() if s.claimants]
+    assert len(attributed) >= 200 and all(split.values())
+    titles = {name: {a.title for a in arts} for name, arts in split.items()}
+    assert not titles["train"] & titles["dev"]
+
+
+def test_a_set_row_without_a_claimant_column_is_refused_with_its_line(tmp_path):
+    from bench import claimants as bench
+
+    bad = tmp_path / "set.txt"
+    bad.write_text("=== Title\nA sentence without a tab.\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"set.txt:2: expected"):
+        bench.parse(bad)
