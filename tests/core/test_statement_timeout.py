@@ -92,3 +92,35 @@ def test_management_commands_run_without_the_timeout():
         check=True,
     )
     assert done.stdout.split()[-1] == "0"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("worker", [True, False], ids=["worker", "web"])
+def test_a_celery_worker_connects_without_the_timeout(worker):
+    """Celery's ``worker_init`` (sent once in the worker's main process, before the pool
+    forks) clears the option, so every task's connection runs without it; a process that
+    is no worker keeps it."""
+    settings_dict = connection.settings_dict
+    url = f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+    script = "\n".join(
+        [
+            "import django; django.setup()",
+            "from config.celery import app",
+            "from celery.signals import worker_init",
+            "from django.db import connection",
+            "connection.ensure_connection()",  # a connection opened before the worker starts
+            f"if {worker}: worker_init.send(sender=app)",
+            "c = connection.cursor(); c.execute('SHOW statement_timeout'); print(c.fetchone()[0])",
+        ]
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DB_STATEMENT_TIMEOUT_MS": "200",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == ("0" if worker else "200ms")
