@@ -228,7 +228,7 @@ def _baseline(count: int, rng: random.Random) -> float:
 def _worker(env: dict, log: Path, n: int) -> subprocess.Popen:
     handle = open(log, "w")  # noqa: SIM115 - owned by the child
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "1", "-Q", "celery,matching",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "1", "-Q", "celery,matching,embedding",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"load{n}-{os.getpid()}@%h"],
         cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip

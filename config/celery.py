@@ -3,7 +3,7 @@
 With no broker configured (CELERY_BROKER_URL unset or empty) the settings turn on
 ``task_always_eager``, so a fresh clone runs every task in-process and needs no other
 service. With a broker, run a worker on both queues with
-``celery -A config worker -Q celery,matching -l info`` (``CELERY_TASK_ROUTES`` in the
+``celery -A config worker -Q celery,matching,embedding -l info`` (``CELERY_TASK_ROUTES`` in the
 settings sends matching to its own queue; the README shows a worker per queue).
 """
 

@@ -234,23 +234,31 @@ if CELERY_BROKER_URL.startswith("redis://"):
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     # A worker on several queues empties them in the order given to -Q (without -Q, the
-    # order of CELERY_TASK_QUEUES: "celery" before "matching") instead of in turn.
+    # order of CELERY_TASK_QUEUES: "celery", "matching", "embedding") instead of in turn.
     "queue_order_strategy": env_str("CELERY_QUEUE_ORDER", "priority"),  # or kombu's "round_robin"
 }
 CELERY_TASK_SERIALIZER = "json"
-# Two queues. Matching fans out (one task per new claim, re-matching of every open claim
-# after a publish or a ClaimReview import), and on one FIFO queue it starved extraction
-# (bench/ingest_load.py; docs/decisions/extraction-speed.md). A worker consuming both
-# queues (`-Q celery,matching`, which is also what a worker without -Q consumes, as both
-# are declared below) takes matching when "celery" is empty; a deployment can instead run
-# a worker per queue (README). Eager mode ignores routes.
+# Matching fans out (one task per new claim, re-matching of every open claim after a
+# publish or a ClaimReview import), and on one FIFO queue it starved extraction
+# (bench/ingest_load.py; docs/decisions/extraction-speed.md), so it has its own queue. A
+# worker consuming them all (`-Q celery,matching,embedding`, which is also what a worker
+# without -Q consumes, as all are declared below) takes matching when "celery" is empty; a
+# deployment can instead run a worker per queue (README). Eager mode ignores routes.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+# A third queue, "embedding", holds the vectors of large imports: a 65k-item ClaimReview
+# feed is 131 tasks of a few seconds each (EMBED_TASK_BATCH). A worker empties its queues
+# in -Q order, so behind each batch it runs whatever extraction or matching came in
+# meanwhile (bench/import_interleave.py), instead of queuing it behind the whole feed.
 CELERY_TASK_QUEUES = {
-    name: {"exchange": name, "routing_key": name} for name in (CELERY_TASK_DEFAULT_QUEUE, "matching")
+    name: {"exchange": name, "routing_key": name}
+    for name in (CELERY_TASK_DEFAULT_QUEUE, "matching", "embedding")
 }
 CELERY_TASK_ROUTES = {
-    f"coverage.tasks.{name}": {"queue": "matching"}
-    for name in ("match_claim", "rematch_open_claims", "embed_and_rematch", "rematch_after_publish")
+    **{
+        f"coverage.tasks.{name}": {"queue": "matching"}
+        for name in ("match_claim", "rematch_open_claims", "rematch_after_publish")
+    },
+    "coverage.tasks.embed_and_rematch": {"queue": "embedding"},
 }
 # The sweep (run `celery -A config beat`) re-queues articles whose extraction task was lost.
 FACTCHECK_SWEEP_AFTER_MINUTES = env_int("FACTCHECK_SWEEP_AFTER_MINUTES", 15)

@@ -21,7 +21,6 @@ from coverage.matching import index, search
 from coverage.models import CoverageMatch, MatchStatus, PriorFactCheck, SearchDoc, SearchKind
 from coverage.tasks import EMBED_TASK_BATCH
 from coverage.tasks import embed_and_rematch as embed_and_rematch_task
-from coverage.tasks import rematch_open_claims as rematch_open_claims_task
 from editorial.models import Article
 from factcheck.models import Claim, ClaimState, Verdict
 from factcheck.services.verdicts import verdict_save
@@ -104,16 +103,18 @@ def searchdocs_queue_embedding(*, doc_ids: list[int]) -> int:
     """Queue the vectors of ``doc_ids`` after commit, ``EMBED_TASK_BATCH`` items per task,
     then one re-match of the open claims behind the last batch; how many embedding tasks.
 
-    Bounded tasks let other matching work interleave with a large import's embedding, and
-    the open claims are re-matched once per import, not once per batch. The queue is
-    first-in first-out, so the re-match starts after the last batch did.
+    Bounded tasks on their own queue (``embedding``) let extraction and matching run between
+    a large import's batches, and the open claims are re-matched once per import, not once
+    per batch. The queue is first-in first-out, so the re-match starts after the last
+    batch did.
     """
     ids = sorted(set(doc_ids))
     batches = [ids[start : start + EMBED_TASK_BATCH] for start in range(0, len(ids), EMBED_TASK_BATCH)]
     for batch in batches:
         embed_and_rematch_task.delay_on_commit(batch, rematch=False)
     if batches:
-        rematch_open_claims_task.delay_on_commit()
+        # An empty batch on the same (embedding) queue: the re-match follows the vectors.
+        embed_and_rematch_task.delay_on_commit([], rematch=True)
     return len(batches)
 
 

@@ -17,7 +17,6 @@ from coverage.services import published_claim_index, searchdocs_queue_embedding
 from coverage.tasks import EMBED_TASK_BATCH
 from coverage.tasks import embed_and_rematch as embed_and_rematch_task
 from coverage.tasks import match_claim as match_claim_task
-from coverage.tasks import rematch_open_claims as rematch_open_claims_task
 
 
 def claims_sweep_unmatched(*, older_than: timedelta, limit: int = 1000) -> SweepResult:
@@ -59,5 +58,5 @@ def searchdocs_sweep_unembedded(*, older_than: timedelta, limit: int = 2000) -> 
         kwargs={"rematch": False},
     )
     if result.queued:
-        rematch_open_claims_task.delay_or_note()
+        embed_and_rematch_task.delay_or_note([], rematch=True)  # behind the batches, same queue
     return result

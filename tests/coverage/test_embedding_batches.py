@@ -64,15 +64,15 @@ def test_a_large_import_is_embedded_in_bounded_tasks_and_rematches_once(
     doc_ids = set(SearchDoc.objects.filter(kind=SearchKind.FACTCHECK).values_list("pk", flat=True))
     assert len(doc_ids) == count
     embeds = [(args, kwargs) for name, args, kwargs in ran if name == "embed_and_rematch"]
-    assert len(embeds) == math.ceil(count / EMBED_TASK_BATCH) == 3
-    assert all(len(args[0]) <= EMBED_TASK_BATCH and kwargs == {"rematch": False} for args, kwargs in embeds)
-    assert set().union(*(args[0] for args, _ in embeds)) == doc_ids
+    assert len(embeds) == math.ceil(count / EMBED_TASK_BATCH) + 1 == 4
+    *batches, last = embeds
+    assert all(len(args[0]) <= EMBED_TASK_BATCH and kwargs == {"rematch": False} for args, kwargs in batches)
+    assert set().union(*(args[0] for args, _ in batches)) == doc_ids
+    # The re-match is an empty batch queued last on the embedding queue: it follows the vectors.
+    assert last == (([],), {"rematch": True})
     rematches = [args for name, args, _ in ran if name == "rematch_open_claims"]
-    assert rematches.count(()) == 1  # the one fan-out, after the last batch
+    assert rematches.count(()) == 1  # the one fan-out
     assert sorted(len(args[0]) for args in rematches if args) == [50, 100]
-    assert [name for name, _, _ in ran].index("rematch_open_claims") > max(
-        i for i, (name, _, _) in enumerate(ran) if name == "embed_and_rematch"
-    )
     assert not Claim.objects.filter(matched_at__isnull=True).exists()
 
 
@@ -87,8 +87,9 @@ def test_the_embedding_sweep_queues_bounded_batches_and_one_rematch(ran, monkeyp
     result = searchdocs_sweep_unembedded(older_than=timedelta(minutes=15))
 
     assert (result.found, result.queued) == (5, 5)
-    embeds = [args[0] for name, args, _ in ran if name == "embed_and_rematch"]
-    assert [len(batch) for batch in embeds] == [2, 2, 1]
-    assert sorted(sum(embeds, [])) == sorted(ids)
+    embeds = [(args, kwargs) for name, args, kwargs in ran if name == "embed_and_rematch"]
+    assert [len(args[0]) for args, _ in embeds] == [2, 2, 1, 0]
+    assert embeds[-1][1] == {"rematch": True}
+    assert sorted(sum((args[0] for args, _ in embeds), [])) == sorted(ids)
     assert [args for name, args, _ in ran if name == "rematch_open_claims"] == [()]
     assert not SearchDoc.objects.filter(embedding_model="").exists()

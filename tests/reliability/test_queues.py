@@ -15,7 +15,8 @@ from partners import tasks as partner_tasks
 from tests.reliability.batch import articles_pending, extracted_count, lost_or_wrong, one_claim_per_article
 from tests.reliability.harness import publish, wait_for
 
-MATCHING = ["match_claim", "rematch_open_claims", "embed_and_rematch", "rematch_after_publish"]
+MATCHING = ["match_claim", "rematch_open_claims", "rematch_after_publish"]
+EMBEDDING = ["embed_and_rematch"]
 DEFAULT = [
     "extract_claims",
     "send_review_event_email",
@@ -32,11 +33,12 @@ def test_matching_tasks_go_to_the_matching_queue_and_the_rest_to_the_default_one
     by_name = {
         name: getattr(module, name)
         for module in (tasks, coverage_tasks, partner_tasks)
-        for name in MATCHING + DEFAULT
+        for name in MATCHING + EMBEDDING + DEFAULT
         if hasattr(module, name)
     }
     assert {name: task_queue(task.name) for name, task in by_name.items()} == {
         **dict.fromkeys(MATCHING, "matching"),
+        **dict.fromkeys(EMBEDDING, "embedding"),
         **dict.fromkeys(DEFAULT, "celery"),
     }
 
