@@ -94,3 +94,37 @@ def test_a_worker_on_both_queues_takes_extraction_first(make_redis, make_worker)
     first_match = received.index("coverage.tasks.match_claim")
     assert received.count("factcheck.tasks.extract_claims") == 10
     assert last_extraction < first_match, received
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_new_claim_is_matched_before_a_large_import_is_embedded(make_redis, make_worker):
+    """A large import's vectors wait on their own queue, which a worker takes last: a match
+    task queued behind 20 embedding batches runs before them, not after."""
+    from kombu import Connection
+
+    from coverage.models import SearchDoc, SearchKind
+
+    redis = make_redis(aof=False)
+    docs = SearchDoc.objects.bulk_create(
+        SearchDoc(kind=SearchKind.FACTCHECK, object_id=n, text=f"Imported fact-check {n} about tunnel tolls.")
+        for n in range(1000)
+    )
+    ids = [doc.pk for doc in docs]
+    with Connection(redis.url) as conn:
+        producer = coverage_tasks.embed_and_rematch.app.amqp.Producer(conn, auto_declare=True)
+        for start in range(0, len(ids), 50):
+            coverage_tasks.embed_and_rematch.apply_async(
+                (ids[start : start + 50],), {"rematch": False}, producer=producer
+            )
+    claim_ids = one_claim_per_article(articles_pending(1, seed=85))
+    publish(coverage_tasks.match_claim, claim_ids, redis.url)  # queued after every batch
+    assert (redis.queue_length("embedding"), redis.queue_length("matching")) == (20, 1)
+
+    worker = make_worker(redis.url, concurrency=1)
+    matched = Claim.objects.filter(pk__in=claim_ids, matched_at__isnull=False)
+    assert wait_for(matched.exists, timeout=120), worker.log()[-3000:]
+    assert redis.queue_length("embedding") >= 15  # at most the batches a worker holds ran first
+    assert wait_for(lambda: not SearchDoc.objects.filter(embedding_model="").exists(), timeout=300), (
+        worker.log()[-3000:]
+    )
