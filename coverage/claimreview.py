@@ -175,6 +175,10 @@ def _objects(data, where: str) -> Iterator[tuple[str, object]]:
             yield where, "dataFeedElement is not a list"
             return
         for i, element in enumerate(elements):
+            # schema.org allows a Thing itself as an element, not only a DataFeedItem.
+            if isinstance(element, dict) and "item" not in element and not _is_type(element, "DataFeedItem"):
+                yield f"{where}: dataFeedElement[{i}]", element
+                continue
             items = element.get("item") if isinstance(element, dict) else element
             items = items if isinstance(items, list) else [items]
             for j, item in enumerate(items):

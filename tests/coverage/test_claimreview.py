@@ -61,6 +61,23 @@ def test_datafeed_items_may_be_null():
     assert [r.url[-1] for r in result.records] == ["1", "2"]
 
 
+def test_datafeed_elements_may_be_the_reviews_themselves():
+    """schema.org's dataFeedElement takes a Thing as well as a DataFeedItem wrapper."""
+    feed = {
+        "@type": "DataFeed",
+        "dataFeedElement": [
+            review(1),
+            {"@type": "DataFeedItem", "item": review(2)},
+            {**review(3), "@type": "WebPage"},
+        ],
+    }
+    result = parse_json(json.dumps(feed))
+    assert [r.url[-1] for r in result.records] == ["1", "2"]
+    assert len(result.errors) == 1
+    assert result.errors[0].where.endswith("dataFeedElement[2]")
+    assert "not ClaimReview" in result.errors[0].reason
+
+
 def test_bad_records_are_reported_and_the_rest_kept():
     bad = [
         review(1),
