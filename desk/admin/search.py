@@ -8,7 +8,7 @@ to ``MAX_SEARCH_TERM_CHARS`` characters, and tells the editor what it left out. 
 of the search is Django's own (the same fields, lookups and de-duplication).
 
 On PostgreSQL the same search runs through trigram indexes (``pg_trgm``, migration
-``desk`` 0002) on the searched text columns. Django ORs the fields of a term in one
+``desk`` 0003) on the searched text columns. Django ORs the fields of a term in one
 ``WHERE`` over a join (``article__title``), which no index can serve: every search read
 the whole table. ``indexed_search`` asks for the same rows with each field of a related
 model as ``fk_id = ANY(ARRAY(SELECT id ... WHERE field LIKE ...))``, so each term is one

@@ -40,7 +40,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("desk", "0001_role_groups"),
+        ("desk", "0002_intake_roles"),
         ("factcheck", "0012_claim_fingerprint_one_algorithm"),
         ("editorial", "0002_article_extraction_moved"),
         ("coverage", "0001_initial"),
