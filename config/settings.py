@@ -256,7 +256,7 @@ CELERY_TASK_QUEUES = {
 CELERY_TASK_ROUTES = {
     **{
         f"coverage.tasks.{name}": {"queue": "matching"}
-        for name in ("match_claim", "rematch_open_claims", "rematch_after_publish")
+        for name in ("group_claim", "match_claim", "rematch_open_claims", "rematch_after_publish")
     },
     "coverage.tasks.embed_and_rematch": {"queue": "embedding"},
 }
@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-unmatched-claims": {
         "task": "coverage.tasks.sweep_unmatched",
+        "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
+    },
+    "sweep-ungrouped-claims": {
+        "task": "coverage.tasks.sweep_ungrouped",
         "schedule": env_int("FACTCHECK_SWEEP_EVERY_SECONDS", 300),
     },
     "sweep-unembedded-prior-items": {

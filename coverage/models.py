@@ -116,6 +116,42 @@ class CoverageMatch(models.Model):
         return self.prior_factcheck or self.prior_claim or self.prior_article
 
 
+class SameClaimSuggestion(models.Model):
+    """Grouping was not sure: ``claim`` may be an appearance of ``canonical``; an editor decides.
+
+    ``differences`` says what the two texts state differently (a figure, a date, a name),
+    the reason it was not grouped automatically; ``short`` that a text was too short.
+    """
+
+    claim = models.ForeignKey(
+        "factcheck.Claim", on_delete=models.CASCADE, related_name="same_claim_suggestions"
+    )
+    canonical = models.ForeignKey("factcheck.Claim", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    differences = models.JSONField(default=list, blank=True)
+    short = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=16, choices=MatchStatus.choices, default=MatchStatus.SUGGESTED, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "canonical"], name="same_claim_suggestion_unique"),
+            models.CheckConstraint(
+                condition=~Q(claim=models.F("canonical")), name="same_claim_suggestion_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Claim {self.claim_id} may repeat claim {self.canonical_id} ({self.score:.2f})"
+
+
 # --- the search index ------------------------------------------------------------------
 # The prior-coverage search index: one row per searchable item, whatever its kind.
 #
@@ -130,6 +166,13 @@ class SearchKind(models.TextChoices):
     FACTCHECK = "factcheck", "Imported fact-check"
     CLAIM = "claim", "Our published fact-check"
     ARTICLE = "article", "Our article"
+    # Every grouped claim that is not dismissed, searched only by grouping (never prior
+    # coverage): object_id is the claim, whose canonical is looked up when it is found.
+    APPEARANCE = "appearance", "A claim, for grouping repeats"
+
+
+# What prior-coverage search looks in: everything but the grouping entries.
+PRIOR_KINDS = (SearchKind.FACTCHECK, SearchKind.CLAIM, SearchKind.ARTICLE)
 
 
 class SearchDoc(models.Model):

@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from coverage.tasks import match_claim as match_claim_task
+from coverage.tasks import group_claim as group_claim_task
 from coverage.tasks import rematch_after_publish as rematch_after_publish_task
 from factcheck.signals import claim_transitioned, claims_created
 
@@ -12,10 +12,11 @@ from factcheck.signals import claim_transitioned, claims_created
 REMATCH_ON = frozenset({"publish", "approve_correction", "unpublish"})
 
 
+# A new claim is grouped first (is it a repeat?); the grouping task queues its matching.
 @receiver(claims_created, dispatch_uid="coverage.match_new_claims")
 def match_new_claims(sender, claim_ids, **kwargs):
     for claim_id in claim_ids:
-        match_claim_task.delay_on_commit(claim_id)
+        group_claim_task.delay_on_commit(claim_id)
 
 
 @receiver(claim_transitioned, dispatch_uid="coverage.rematch_after_publish")

@@ -28,6 +28,12 @@ def claims_pending_matching(*, older_than: timedelta) -> QuerySet[Claim]:
     ).order_by("created_at", "pk")
 
 
+def claims_pending_grouping(*, older_than: timedelta) -> QuerySet[Claim]:
+    """Claims of any origin never grouped (``grouped_at`` empty), created before ``older_than`` ago."""
+    cutoff = timezone.now() - older_than
+    return Claim.objects.filter(grouped_at__isnull=True, created_at__lte=cutoff).order_by("created_at", "pk")
+
+
 def claims_pending_indexing(*, older_than: timedelta) -> QuerySet[Claim]:
     """Published claims the search index lacks, published before ``older_than`` ago.
 

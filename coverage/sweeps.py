@@ -12,10 +12,16 @@ from datetime import timedelta
 
 from core import embedding
 from core.tasks import SweepResult, requeue
-from coverage.selectors import claims_pending_indexing, claims_pending_matching, searchdocs_pending_embedding
+from coverage.selectors import (
+    claims_pending_grouping,
+    claims_pending_indexing,
+    claims_pending_matching,
+    searchdocs_pending_embedding,
+)
 from coverage.services import published_claim_index, searchdocs_queue_embedding
 from coverage.tasks import EMBED_TASK_BATCH
 from coverage.tasks import embed_and_rematch as embed_and_rematch_task
+from coverage.tasks import group_claim as group_claim_task
 from coverage.tasks import match_claim as match_claim_task
 
 
@@ -23,6 +29,12 @@ def claims_sweep_unmatched(*, older_than: timedelta, limit: int = 1000) -> Sweep
     """Queue matching for up to ``limit`` claims whose matching never ran, oldest first."""
     pending = claims_pending_matching(older_than=older_than).values_list("pk", flat=True)
     return requeue(match_claim_task, pending, limit=limit, what="matching")
+
+
+def claims_sweep_ungrouped(*, older_than: timedelta, limit: int = 1000) -> SweepResult:
+    """Queue grouping (and so matching) for up to ``limit`` claims never grouped, oldest first."""
+    pending = claims_pending_grouping(older_than=older_than).values_list("pk", flat=True)
+    return requeue(group_claim_task, pending, limit=limit, what="grouping")
 
 
 def claims_sweep_unindexed(*, older_than: timedelta, limit: int = 1000) -> SweepResult:

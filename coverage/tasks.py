@@ -1,4 +1,4 @@
-"""Celery tasks of prior coverage: matching, re-matching, embedding, and their sweeps.
+"""Celery tasks of prior coverage: grouping, matching, re-matching, embedding, and their sweeps.
 
 All run on the ``matching`` queue but the sweeps (``CELERY_TASK_ROUTES``). Each takes ids,
 is safe to run twice, and calls its service inside its body.
@@ -34,6 +34,25 @@ def match_claim(self, claim_id: int) -> int:
     from coverage.services import claim_match_by_id
 
     return claim_match_by_id(claim_id=claim_id)
+
+
+# Two new claims grouped at once may both index themselves; the loser of that insert race
+# hits the unique (kind, object_id) and, on retry, finds its claim grouped or the row there.
+@shared_task(
+    bind=True,
+    autoretry_for=(*DATABASE_DOWN, IntegrityError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def group_claim(self, claim_id: int) -> str:
+    """Group a new claim with the claims it repeats, then queue its matching; safe twice."""
+    from coverage.grouping import claim_group
+
+    outcome = claim_group(claim_id=claim_id).outcome
+    if outcome != "gone":
+        match_claim.delay_on_commit(claim_id)
+    return outcome
 
 
 @shared_task(bind=True, autoretry_for=DATABASE_DOWN, retry_backoff=True, retry_backoff_max=300, max_retries=8)
@@ -81,6 +100,14 @@ def sweep_unmatched(older_than_minutes: int | None = None) -> int:
     from coverage.sweeps import claims_sweep_unmatched
 
     return claims_sweep_unmatched(older_than=sweep_age(older_than_minutes)).queued
+
+
+@shared_task
+def sweep_ungrouped(older_than_minutes: int | None = None) -> int:
+    """Beat runs this too: re-queue grouping of claims whose grouping task was lost."""
+    from coverage.sweeps import claims_sweep_ungrouped
+
+    return claims_sweep_ungrouped(older_than=sweep_age(older_than_minutes)).queued
 
 
 @shared_task

@@ -1,7 +1,7 @@
 """The desk's role groups (Reporter, Fact-checker, Editor) and a way to restore them.
 
 The groups and their permissions are set by the data migrations ``desk/migrations/
-0001_role_groups`` and ``0002_intake_roles`` (today's lists; they run after every app's
+0001_role_groups``, ``0002_intake_roles`` and ``0004_merge_claim_permission`` (today's lists; they run after every app's
 permissions exist); ``role_groups_ensure``
 re-applies the same lists, for a database that was flushed (transactional tests) or had a
 group deleted by hand.
@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 REPORTER, FACT_CHECKER, EDITOR = "Reporter", "Fact-checker", "Editor"
-_migration = import_module("desk.migrations.0002_intake_roles")
+_migration = import_module("desk.migrations.0004_merge_claim_permission")
 ROLES: dict[str, list[str]] = _migration.ROLES
 
 

@@ -101,6 +101,18 @@ class Claim(models.Model):
         blank=True,
         related_name="created_claims",
     )
+    # The canonical claim this one is an appearance of; null for a canonical claim. Always
+    # one step (a canonical claim has no ``same_as``): merges repoint every member.
+    same_as = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appearances",
+        help_text="The canonical claim this one repeats; empty when it is canonical itself.",
+    )
+    # Set by grouping (``coverage.grouping``); the sweep re-queues claims whose task was lost.
+    grouped_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Optimistic-lock counter: bumped on every write, a stale form or transition is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -117,6 +129,7 @@ class Claim(models.Model):
                 condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(start__lte=F("end")),
                 name="claim_start_before_end",
             ),
+            models.CheckConstraint(condition=~Q(same_as=F("pk")), name="claim_not_same_as_itself"),
             models.UniqueConstraint(
                 fields=["article", "fingerprint"],
                 condition=Q(origin="extracted") & Q(article__isnull=False) & ~Q(fingerprint=""),
@@ -146,10 +159,22 @@ class Claim(models.Model):
             ("unpublish_claim", "Can unpublish a fact-check"),
             ("assign_claim", "Can assign claims to people"),
             ("comment_claim", "Can comment on claims"),
+            ("merge_claim", "Can merge repeated claims and split them apart"),
         ]
 
     def __str__(self) -> str:
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    @property
+    def canonical_id(self) -> int:
+        """The id of the claim whose verdict covers this one: itself when canonical."""
+        return self.same_as_id or self.pk
+
+    @property
+    def seen_at(self):
+        """When this appearance was seen: its article's publication, else its arrival."""
+        article = self.article if self.article_id else None
+        return (article.published_at if article is not None else None) or self.created_at
 
     @property
     def current_verdict(self) -> "Verdict | None":

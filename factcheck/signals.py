@@ -8,9 +8,13 @@ Both are sent inside the write's transaction; a receiver that queues work does s
 - ``claim_transitioned(claim_id, transition, event_id)``: a workflow transition was taken
   and its ``ReviewEvent`` written. Re-matching after a publish (``coverage``) and partner
   webhooks (``partners``) listen.
+- ``appearance_added(claim_id, canonical_id)``: a claim became an appearance of a canonical
+  claim (grouped automatically or merged by an editor). Partner webhooks (``partners``)
+  listen, for a published canonical claim.
 """
 
 from django.dispatch import Signal
 
 claims_created = Signal()  # kwargs: claim_ids (list[int])
 claim_transitioned = Signal()  # kwargs: claim_id, transition, event_id
+appearance_added = Signal()  # kwargs: claim_id, canonical_id

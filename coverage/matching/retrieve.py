@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core import embedding
 from coverage.matching import backends, ranking, text, vectors
-from coverage.models import SearchDoc
+from coverage.models import PRIOR_KINDS, SearchDoc
 
 
 @dataclass(frozen=True)
@@ -62,12 +62,13 @@ def search(
     against the claimants of stored items it helped on the debate train split
     (``docs/decisions/matching.md``). ``context`` (e.g. the sentences before a debate
     line) is added to the dense query only (it did not help on train; off by default).
-    ``kinds`` restricts the result to some ``SearchKind`` values.
+    ``kinds`` restricts the result to some ``SearchKind`` values; by default every kind of
+    prior coverage (``PRIOR_KINDS``: not the grouping entries).
     """
     query = text.clean(query)
     if not query:
         return []
-    kinds = tuple(kinds) if kinds else None
+    kinds = tuple(kinds) if kinds else PRIOR_KINDS
     depth = max(limit, tuning.lexical_depth)
     spelled = text.query_text(query)  # hashtags and @handles spelled out, for both retrievers
     lexical_text = f"{spelled} {text.claimant_terms(claimant)}".strip()

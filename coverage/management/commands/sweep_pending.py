@@ -11,11 +11,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from coverage.sweeps import claims_sweep_unindexed, claims_sweep_unmatched, searchdocs_sweep_unembedded
+from coverage.sweeps import (
+    claims_sweep_ungrouped,
+    claims_sweep_unindexed,
+    claims_sweep_unmatched,
+    searchdocs_sweep_unembedded,
+)
 from factcheck.sweeps import articles_sweep_unextracted
 
 SWEEPS = (
     ("article(s) pending extraction", articles_sweep_unextracted),
+    ("claim(s) pending grouping", claims_sweep_ungrouped),
     ("claim(s) pending matching", claims_sweep_unmatched),
     ("prior item(s) pending embedding", searchdocs_sweep_unembedded),
     ("published claim(s) pending indexing", claims_sweep_unindexed),

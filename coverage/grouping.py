@@ -1,0 +1,144 @@
+"""Grouping of repeated claims: is a new claim an appearance of one already stored?
+
+``claim_group`` runs once per new claim, whatever its origin, after extraction and before
+prior-coverage matching (the ``group_claim`` task). It searches every grouped claim that
+is not dismissed (kind ``appearance`` of the search index: canonical claims and their
+appearances, so a group is found through any of its members), takes the best one's
+canonical claim and lets ``coverage.matching.grouping.decide`` choose:
+
+- ``auto``: ``factcheck.services.grouping.claim_join`` makes the claim an appearance;
+- ``suggest``: a ``SameClaimSuggestion`` row, with what differs, for an editor;
+- nothing: the claim stays canonical.
+
+Then the claim itself is indexed (with the vector computed here, so the next claim finds
+it at once) and ``grouped_at`` is set; all of that in one transaction, so a worker killed
+mid-way leaves the claim ungrouped for the sweep, never half-grouped. Running it again
+for a grouped claim does nothing.
+
+Similarity is the cosine of the MiniLM vectors; without the embedding extra it is the
+content-word overlap of the lexical candidates, which the same thresholds make strict.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from core import embedding
+from coverage.matching import backends, grouping, index, text, vectors
+from coverage.models import SameClaimSuggestion, SearchDoc, SearchKind
+from factcheck.extraction import compare
+from factcheck.models import Claim, ClaimState
+from factcheck.services.grouping import claim_join
+
+logger = logging.getLogger(__name__)
+CANDIDATES = 10
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    outcome: str  # "joined", "suggested", "canonical", "done" (grouped before), "gone"
+    canonical_id: int | None = None
+    score: float = 0.0
+    differences: tuple[str, ...] = ()
+
+
+def prepared(claim_text: str) -> str:
+    """The text both the stored vectors and the queries are made of."""
+    return text.query_text(compare.strip_furniture(claim_text))
+
+
+def claim_group(
+    *, claim_id: int, thresholds: grouping.Thresholds = grouping.DEFAULT_THRESHOLDS
+) -> GroupResult:
+    """Group one claim (the task's work); see the module docstring."""
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        return GroupResult("gone")
+    if claim.grouped_at is not None:
+        return GroupResult("done", claim.same_as_id)
+    query = prepared(claim.text)
+    vector = embedding.embed([query])[0] if embedding.available() else None
+    best = _best_candidate(claim, query, vector)
+    decision = None
+    if best is not None:
+        member, similarity = best
+        decision = grouping.decide(
+            similarity=similarity,
+            words=(grouping.content_words(query), grouping.content_words(prepared(member.text))),
+            differences=compare.differences(query, prepared(member.text)),
+            thresholds=thresholds,
+        )
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().filter(pk=claim_id).first()
+        if locked is None or locked.grouped_at is not None:
+            return GroupResult("done" if locked else "gone", locked.same_as_id if locked else None)
+        result = GroupResult("canonical")
+        if decision is not None and decision.outcome is not None and best is not None:
+            canonical_id = best[0].same_as_id or best[0].pk
+            result = _apply(claim_id, canonical_id, decision)
+        _index(locked, query, vector)
+        Claim.objects.filter(pk=claim_id).update(grouped_at=timezone.now())
+    if vector is not None:
+        transaction.on_commit(vectors.mark_dirty)
+    return result
+
+
+def _apply(claim_id: int, canonical_id: int, decision: grouping.Decision) -> GroupResult:
+    if decision.outcome == "auto" and claim_join(
+        claim_id=claim_id, canonical_id=canonical_id, score=decision.score
+    ):
+        return GroupResult("joined", canonical_id, decision.score)
+    SameClaimSuggestion.objects.get_or_create(
+        claim_id=claim_id,
+        canonical_id=canonical_id,
+        defaults={"score": decision.score, "differences": decision.differences, "short": decision.short},
+    )
+    return GroupResult("suggested", canonical_id, decision.score, tuple(decision.differences))
+
+
+def _best_candidate(claim: Claim, query: str, vector) -> tuple[Claim, float] | None:
+    """The stored claim most like this one whose group is not dismissed, and how alike."""
+    if vector is not None:
+        cache = vectors.cache_for()
+        cache.refresh()
+        hits = cache.search(vector, limit=CANDIDATES, kinds=(SearchKind.APPEARANCE,))
+    else:
+        lexical = backends.lexical_search(query, limit=CANDIDATES, kinds=(SearchKind.APPEARANCE,))
+        hits = [(doc_id, 0.0) for doc_id, _ in lexical]
+    if not hits:
+        return None
+    object_of = dict(
+        SearchDoc.objects.filter(pk__in=[d for d, _ in hits], kind=SearchKind.APPEARANCE).values_list(
+            "pk", "object_id"
+        )
+    )
+    members = Claim.objects.in_bulk([object_of[d] for d, _ in hits if d in object_of])
+    canon_ids = {m.same_as_id or m.pk for m in members.values()}
+    dismissed = set(
+        Claim.objects.filter(pk__in=canon_ids, state=ClaimState.DISMISSED).values_list("pk", flat=True)
+    )
+    scored = []
+    for doc_id, cosine in hits:
+        member = members.get(object_of.get(doc_id, -1))
+        if member is None or member.pk == claim.pk or (member.same_as_id or member.pk) in dismissed:
+            continue
+        if member.same_as_id == claim.pk:
+            continue
+        similarity = cosine if vector is not None else grouping.overlap(query, prepared(member.text))
+        scored.append((member, similarity))
+    return max(scored, key=lambda pair: pair[1]) if scored else None
+
+
+def _index(claim: Claim, query: str, vector) -> None:
+    """The claim as a grouping entry, with its vector when there is one."""
+    index.searchdocs_upsert(
+        items=[index.IndexItem(kind=SearchKind.APPEARANCE, object_id=claim.pk, text=query)]
+    )
+    if vector is not None:
+        SearchDoc.objects.filter(kind=SearchKind.APPEARANCE, object_id=claim.pk).update(
+            embedding=vectors.encode(vector), embedding_model=embedding.MODEL_ID, updated_at=timezone.now()
+        )

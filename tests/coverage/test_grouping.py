@@ -1,0 +1,148 @@
+"""Grouping of repeated claims: repeats join one canonical claim, near-misses are suggested."""
+
+import pytest
+
+from coverage import tasks
+from coverage.grouping import claim_group
+from coverage.models import SameClaimSuggestion, SearchDoc
+from coverage.selectors import claims_pending_grouping
+from factcheck.models import Claim, ClaimOrigin, ClaimState, ReviewEvent
+from factcheck.services.claims import claim_add
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+WAITING = "Waiting lists fell by 12 percent last year."
+WAITING_AGAIN = "Hospital waiting lists fell by 12% last year."
+NURSES = "We have hired 4,000 new nurses since 2023."
+NURSES_AGAIN = "The government had hired 4,000 more nurses since 2023."
+CRIME = "Crime fell 18% in the city last year, the mayor said."
+CRIME_OTHER = "Crime fell 40% in the city last year, the mayor said."
+
+
+def grouped(text: str, **fields) -> Claim:
+    claim = factories.ClaimFactory(text=text, **fields)
+    claim_group(claim_id=claim.pk)
+    claim.refresh_from_db()
+    return claim
+
+
+def test_repeats_in_other_words_join_the_first_claim():
+    waiting, nurses = grouped(WAITING), grouped(NURSES)
+    again = grouped(WAITING_AGAIN)
+    more = grouped(NURSES_AGAIN)
+    assert (waiting.same_as_id, nurses.same_as_id) == (None, None)
+    assert again.same_as_id == waiting.pk
+    assert more.same_as_id == nurses.pk
+    event = ReviewEvent.objects.get(claim=again, transition="group")
+    assert event.actor is None and f"claim {waiting.pk}" in event.note
+
+
+def test_a_different_figure_is_suggested_and_says_what_differs():
+    first = grouped(CRIME)
+    other = grouped(CRIME_OTHER)
+    assert other.same_as_id is None
+    suggestion = SameClaimSuggestion.objects.get(claim=other)
+    assert suggestion.canonical_id == first.pk
+    assert suggestion.differences == ["figure: 40% / 18%"]
+
+
+def test_a_different_year_is_never_grouped():
+    first = grouped("Crime fell in the city centre in 2023, police figures show.")
+    other = grouped("Crime fell in the city centre in 2019, police figures show.")
+    assert other.same_as_id is None
+    assert SameClaimSuggestion.objects.get(claim=other, canonical=first).differences == ["date: 2019 / 2023"]
+
+
+def test_very_short_texts_are_only_suggested():
+    first = grouped("Crime is up.")
+    other = grouped("Crime is rising.")
+    assert other.same_as_id is None
+    suggestion = SameClaimSuggestion.objects.get(claim=other, canonical=first)
+    assert suggestion.short and suggestion.differences == []
+
+
+def test_an_appearance_of_an_appearance_points_at_the_canonical_claim():
+    first = grouped(WAITING)
+    second = grouped(WAITING_AGAIN)
+    third = grouped("Hospital waiting lists in England fell by 12% last year.")
+    assert second.same_as_id == first.pk
+    assert third.same_as_id == first.pk
+
+
+def test_dismissed_claims_are_not_grouped_with():
+    first = grouped(WAITING)
+    Claim.objects.filter(pk=first.pk).update(state=ClaimState.DISMISSED)
+    again = grouped(WAITING_AGAIN)
+    assert again.same_as_id is None
+    assert not SameClaimSuggestion.objects.filter(claim=again).exists()
+
+
+def test_any_state_but_dismissed_is_a_target():
+    first = grouped(WAITING, state=ClaimState.PUBLISHED)
+    assert grouped(WAITING_AGAIN).same_as_id == first.pk
+
+
+def test_grouping_the_same_claim_twice_changes_nothing():
+    first = grouped(WAITING)
+    again = grouped(WAITING_AGAIN)
+    version = again.version
+    assert claim_group(claim_id=again.pk).outcome == "done"
+    assert claim_group(claim_id=first.pk).outcome == "done"
+    again.refresh_from_db()
+    assert (again.same_as_id, again.version) == (first.pk, version)
+    assert ReviewEvent.objects.filter(claim=again, transition="group").count() == 1
+    assert SearchDoc.objects.filter(kind="appearance").count() == 2
+
+
+def test_the_same_text_twice_groups_the_second_with_the_first():
+    first = grouped(NURSES, origin=ClaimOrigin.PARTNER)
+    second = grouped(NURSES, origin=ClaimOrigin.MANUAL)
+    assert second.same_as_id == first.pk
+
+
+def test_a_deleted_claim_is_not_an_error():
+    assert claim_group(claim_id=987654).outcome == "gone"
+
+
+def test_a_new_claim_of_any_origin_is_grouped_then_matched(django_capture_on_commit_callbacks):
+    first = grouped(WAITING)
+    with django_capture_on_commit_callbacks(execute=True):
+        tip = claim_add(text=WAITING_AGAIN, origin=ClaimOrigin.PARTNER)
+    tip.refresh_from_db()
+    assert tip.same_as_id == first.pk and tip.grouped_at is not None
+    assert tip.matched_at is not None  # matching ran after grouping
+
+
+def test_lexical_only_groups_by_shared_words_and_still_checks_figures(lexical_only):
+    first = grouped(NURSES)
+    same = grouped(NURSES_AGAIN)
+    crime = grouped(CRIME)
+    other = grouped(CRIME_OTHER)
+    unrelated = grouped("The bridge will reopen to traffic before the summer holidays.")
+    assert same.same_as_id == first.pk
+    assert other.same_as_id is None
+    assert SameClaimSuggestion.objects.get(claim=other).canonical_id == crime.pk
+    assert unrelated.same_as_id is None
+
+
+def test_the_sweep_groups_claims_whose_task_was_lost():
+    from datetime import timedelta
+
+    from coverage.sweeps import claims_sweep_ungrouped
+
+    first = grouped(WAITING)
+    lost = factories.ClaimFactory(text=WAITING_AGAIN)  # created, its task never ran
+    assert list(claims_pending_grouping(older_than=timedelta(0))) == [lost]
+    assert claims_sweep_ungrouped(older_than=timedelta(0)).queued == 1  # eager: runs here
+    lost.refresh_from_db()
+    assert (lost.same_as_id, lost.grouped_at is not None) == (first.pk, True)
+    assert not claims_pending_grouping(older_than=timedelta(0)).exists()
+
+
+def test_grouping_task_returns_its_outcome():
+    first = grouped(WAITING)
+    claim = factories.ClaimFactory(text=WAITING_AGAIN)
+    assert tasks.group_claim.delay(claim.pk).get() == "joined"
+    assert tasks.group_claim.delay(claim.pk).get() == "done"
+    assert Claim.objects.get(pk=claim.pk).same_as_id == first.pk

@@ -1,0 +1,49 @@
+"""What two claim texts state differently: figures, dates, names, direction."""
+
+import pytest
+
+from factcheck.extraction.compare import differences, facts, strip_furniture
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Waiting lists fell by 12 percent last year.", "Hospital waiting lists fell by 12% last year."),
+        (
+            "We have hired 4,000 new nurses since 2023.",
+            "The government had hired 4,000 more nurses since 2023.",
+        ),
+        ("It costs £4 million a year.", "It costs £4,000,000 a year."),
+        ("On 3 March the Army sent texts.", "On March 3rd the Army sent texts."),
+        ("Crime fell 18%.", "Crime fell 18% last year, police say."),  # an addition is no conflict
+        ("Hospital waiting lists fell.", "Waiting lists fell in hospitals."),
+    ],
+)
+def test_the_same_claim_in_other_words_has_no_differences(a, b):
+    assert differences(a, b) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("Crime fell 18% in the city.", "Crime fell 40% in the city.", ["figure: 18% / 40%"]),
+        ("Crime fell in 2023.", "Crime fell in 2019.", ["date: 2023 / 2019"]),
+        ("The vaccine was approved in May.", "The vaccine was approved in June.", ["date: May / Jun"]),
+        ("Police say Smith lied.", "Police say Jones lied.", ["name: smith / jones"]),
+        ("Unemployment fell last year.", "Unemployment rose last year.", ["direction: down / up"]),
+        ("It rose 3.5 percentage points.", "It rose 3.5%.", ["figure: 3.5 pts / 3.5%"]),
+    ],
+)
+def test_a_different_figure_date_name_or_direction_is_named(a, b, expected):
+    assert differences(a, b) == expected
+
+
+def test_an_embedded_tweets_byline_is_not_part_of_the_claim():
+    tweet = "Minecraft is NOT closing. — Helen Z (@HelenAngel) January 2, 2020"
+    assert strip_furniture(tweet) == "Minecraft is NOT closing."
+    assert differences(tweet, "Minecraft is NOT closing — Bob (@bob) March 1, 2021") == []
+
+
+def test_a_year_is_a_date_not_a_figure():
+    found = facts("Crime fell in 2023, police figures show, by 2,500 cases.")
+    assert (found.dates, found.figures) == ({"2023"}, {"2,500"})
