@@ -21,6 +21,7 @@ from .features import (
     speaker_features,
     words_of,
 )
+from .news import NEWS_WEIGHTS, news_signals, shifted, title_words
 from .scoring import Model, load_model
 from .segment import MAX_SENTENCE_CHARS, paragraph_spans, sentence_spans
 from .select import select
@@ -136,6 +137,7 @@ def explain(candidate: Candidate, model: Model | None = None) -> Candidate:
     low_toks = lower_tokens(candidate.text)
     contrib["words"] = round(model.wording(words_of(set(low_toks)), low_toks), 3)
     contrib["meaning"] = round(model.meaning(low_toks), 3)
+    contrib.update(candidate.features.get("position", {}))  # lede, title, background (news.py)
     top = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))[:6]
     candidate.features["top"] = [[k, v] for k, v in top if v]
     return candidate
@@ -153,21 +155,43 @@ def extracted_part(text: str) -> str:
     return text[: cut if cut > floor else MAX_TEXT_CHARS]
 
 
-def extract(text: str, *, model: Model | None = None, title: str | None = None) -> list[Candidate]:
+def extract(
+    text: str,
+    *,
+    model: Model | None = None,
+    title: str | None = None,
+    news_weights: dict[str, float] | None = None,
+) -> list[Candidate]:
     """One candidate per sentence of ``text`` (of its first ``MAX_SENTENCES`` within its
-    first ``MAX_TEXT_CHARS``), in text order; ``text[c.start:c.end] == c.text``."""
+    first ``MAX_TEXT_CHARS``), in text order; ``text[c.start:c.end] == c.text``.
+
+    The text is an article: its lede, first paragraph and ``title`` weigh in the scores
+    (``news.NEWS_WEIGHTS``, or ``news_weights``; ``{}`` leaves the model's scores alone).
+    """
     if not isinstance(text, str) or not text.strip():
         return []
     analyser = Analyser(model)
     text = extracted_part(text)
     paragraphs = paragraph_spans(text)
     para_bounds = [s for s, _ in paragraphs]
-    out, p = [], 0
+    weights = NEWS_WEIGHTS if news_weights is None else news_weights
+    heading = title_words(title)
+    out: list[Candidate] = []
+    p = 0
     for start, end in sentence_spans(text, paragraphs)[:MAX_SENTENCES]:
         turn_start = False
         while p < len(para_bounds) and para_bounds[p] <= start:
             turn_start, p = True, p + 1
-        out.append(analyser.candidate(text[start:end], start, turn_start=turn_start))
+        cand = analyser.candidate(text[start:end], start, turn_start=turn_start)
+        news = news_signals(
+            cand.text, cand.features["signals"], index=len(out), paragraph=p - 1, title=heading
+        )
+        cand.features["news"] = news
+        score, shares = shifted(cand.checkworthiness, news, weights)
+        if shares:
+            cand.checkworthiness = round(score, 4)
+            cand.features["position"] = shares
+        out.append(cand)
     _attribute_running_quotes(out)
     return out
 

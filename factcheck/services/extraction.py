@@ -69,9 +69,9 @@ def claims_extract(*, article_id: int) -> list[int]:
 def _extract(article_id: int, *, first_run_shortcut: bool) -> list[int]:
     outermost = not transaction.get_connection().in_atomic_block
     with transaction.atomic():
-        body, content_hash, ever_extracted = _article_lock(article_id, commit_without_flush=outermost)
+        body, title, content_hash, ever_extracted = _article_lock(article_id, commit_without_flush=outermost)
         model = checkworthiness_model()
-        candidates = extract(body, model=model)
+        candidates = extract(body, model=model, title=title)
         chosen: dict[str, Candidate] = {}
         for candidate in select_candidates(candidates, model):
             chosen.setdefault(claim_fingerprint(candidate.text), candidate)
@@ -98,8 +98,8 @@ def _extract(article_id: int, *, first_run_shortcut: bool) -> list[int]:
 # database took to run them (figures: docs/decisions/extraction-speed.md).
 
 
-def _article_lock(article_id: int, *, commit_without_flush: bool) -> tuple[str, str, bool]:
-    """Lock the article's row: (body, content_hash, whether it was ever extracted).
+def _article_lock(article_id: int, *, commit_without_flush: bool) -> tuple[str, str, str, bool]:
+    """Lock the article's row: (body, title, content_hash, whether it was ever extracted).
 
     Raises ``Article.DoesNotExist`` when it is gone. With ``commit_without_flush`` (only for
     a transaction this service owns: inside a caller's it would weaken the caller's writes
@@ -115,7 +115,8 @@ def _article_lock(article_id: int, *, commit_without_flush: bool) -> tuple[str, 
     quote = connection.ops.quote_name
     article, done = Article._meta, ArticleExtraction._meta
     columns = (
-        f"a.{quote(article.get_field('body').column)}, a.{quote(article.get_field('content_hash').column)}, "
+        f"a.{quote(article.get_field('body').column)}, a.{quote(article.get_field('title').column)}, "
+        f"a.{quote(article.get_field('content_hash').column)}, "
         f"e.{quote(done.get_field('article').column)}"
     )
     if commit_without_flush and connection.vendor == "postgresql":
@@ -131,7 +132,7 @@ def _article_lock(article_id: int, *, commit_without_flush: bool) -> tuple[str, 
         row = cursor.fetchone()
     if row is None:
         raise Article.DoesNotExist(f"Article {article_id} does not exist")
-    return row[0], row[1], row[2] is not None
+    return row[0], row[1] or "", row[2], row[3] is not None
 
 
 def _article_mark_extracted(article_id: int, content_hash: str) -> None:

@@ -208,3 +208,46 @@ def test_a_set_row_without_a_claimant_column_is_refused_with_its_line(tmp_path):
     bad.write_text("=== Title\nA sentence without a tab.\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"set.txt:2: expected"):
         bench.parse(bad)
+
+
+BACKGROUND_FIRST = (
+    "Posts shared on social media claim that most of Kharkiv's residents fled the city within a week.\n\n"
+    "The city council denied that most residents had fled, saying about a third had left. "
+    "As of March 2, 2022, fighting was ongoing in Kharkiv, 40 km from the border, on the 7th day. "
+    "The city had 1.4 million residents in 2021."
+)
+TITLE = "Did most residents flee Kharkiv within a week?"
+
+
+def rank_of(candidates, prefix: str) -> int:
+    ranked = sorted(candidates, key=lambda c: (-c.checkworthiness, c.start))
+    return next(i for i, c in enumerate(ranked) if c.text.startswith(prefix))
+
+
+def test_title_lifts_the_sentence_that_states_the_claim_above_dated_background():
+    plain = extract(BACKGROUND_FIRST, news_weights={})
+    news = extract(BACKGROUND_FIRST, title=TITLE)
+    assert rank_of(plain, "As of March 2") < rank_of(plain, "Posts shared")  # the model alone
+    assert rank_of(news, "Posts shared") == 0
+
+
+def test_the_claim_ranks_above_the_report_of_its_rebuttal():
+    news = extract(BACKGROUND_FIRST, title=TITLE)
+    assert rank_of(news, "Posts shared") < rank_of(news, "The city council denied")
+
+
+def test_why_this_score_names_the_title_and_the_lede():
+    from factcheck.extraction import explain
+
+    cand = next(c for c in extract(BACKGROUND_FIRST, title=TITLE) if c.text.startswith("Posts shared"))
+    top = dict(explain(cand).features["top"])
+    assert top["n:title"] > 0
+    lede = explain(extract(BACKGROUND_FIRST, title=TITLE)[0]).features["top"]
+    assert "n:lede" in dict(lede)
+
+
+def test_transcripts_get_no_position_or_title_signals():
+    from factcheck.extraction import score_turns
+
+    turns = [("TRUMP", "Unemployment fell to 3.5% in 2019."), ("HOLT", "Thank you.")]
+    assert all("position" not in c.features for c in score_turns(turns))

@@ -114,7 +114,7 @@ def test_fragments_rank_below_whole_claims():
         "Democratic lawmakers have voted against legislation to close deadly immigration "
         "loopholes. The military got its first pay increase in over 10 years."
     )
-    scores = [c.checkworthiness for c in extract(text)]
+    scores = [c.checkworthiness for c in extract(text, news_weights={})]  # the model alone
     assert len(scores) == 5
     assert max(scores[:3]) < min(scores[3:])
 
@@ -138,7 +138,7 @@ def test_the_explanation_shows_the_words_and_their_meaning_as_one_entry_each():
         "m:fell": 0.3,
     }
     model = model_from_dict({"bias": -1.0, "weights": weights}, source="test")
-    (cand,) = extract("Unemployment fell to 3.5% in 2023.", model=model)
+    (cand,) = extract("Unemployment fell to 3.5% in 2023.", model=model, news_weights={})
     top = dict(explain(cand, model).features["top"])
     assert top["f:number"] == 1.0
     assert top["words"] == 0.75  # the word and the pair
