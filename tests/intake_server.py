@@ -249,3 +249,20 @@ def sitemap_index(children: list[str]) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>'
         f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{rows}</sitemapindex>'
     )
+
+
+def serve_for_test(settings):
+    """A started server with the guard letting 127.0.0.1 through for this test only; a
+    generator for a fixture to yield from."""
+    from editorial.intake.fetcher import robots_cache_clear
+
+    settings.OUTBOUND_ALLOW_PRIVATE = True
+    settings.FETCH_HOST_DELAY_SECONDS = 0.0
+    settings.FETCH_TIMEOUT_SECONDS = 2.0
+    robots_cache_clear()
+    server = IntakeServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        robots_cache_clear()
