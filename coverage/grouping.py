@@ -15,8 +15,9 @@ it at once) and ``grouped_at`` is set; all of that in one transaction, so a work
 mid-way leaves the claim ungrouped for the sweep, never half-grouped. Running it again
 for a grouped claim does nothing.
 
-Similarity is the cosine of the MiniLM vectors; without the embedding extra it is the
-content-word overlap of the lexical candidates, which the same thresholds make strict.
+Similarity is the cosine of the MiniLM vectors mixed with the content-word overlap
+(``grouping.score``); without the embedding extra it is the overlap alone, of the lexical
+candidates.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def claim_group(
         return GroupResult("done", claim.same_as_id)
     query = prepared(claim.text)
     vector = embedding.embed([query])[0] if embedding.available() else None
-    best = _best_candidate(claim, query, vector)
+    best = _best_candidate(claim, query, vector, thresholds)
     decision = None
     if best is not None:
         member, similarity = best
@@ -100,7 +101,9 @@ def _apply(claim_id: int, canonical_id: int, decision: grouping.Decision) -> Gro
     return GroupResult("suggested", canonical_id, decision.score, tuple(decision.differences))
 
 
-def _best_candidate(claim: Claim, query: str, vector) -> tuple[Claim, float] | None:
+def _best_candidate(
+    claim: Claim, query: str, vector, thresholds: grouping.Thresholds
+) -> tuple[Claim, float] | None:
     """The stored claim most like this one whose group is not dismissed, and how alike."""
     if vector is not None:
         cache = vectors.cache_for()
@@ -128,7 +131,8 @@ def _best_candidate(claim: Claim, query: str, vector) -> tuple[Claim, float] | N
             continue
         if member.same_as_id == claim.pk:
             continue
-        similarity = cosine if vector is not None else grouping.overlap(query, prepared(member.text))
+        lexical = grouping.overlap(query, prepared(member.text))
+        similarity = grouping.score(cosine, lexical, thresholds) if vector is not None else lexical
         scored.append((member, similarity))
     return max(scored, key=lambda pair: pair[1]) if scored else None
 
