@@ -146,3 +146,19 @@ def _index(claim: Claim, query: str, vector) -> None:
         SearchDoc.objects.filter(kind=SearchKind.APPEARANCE, object_id=claim.pk).update(
             embedding=vectors.encode(vector), embedding_model=embedding.MODEL_ID, updated_at=timezone.now()
         )
+
+
+def same_claim_suggestion_reject(*, suggestion_id: int, actor) -> SameClaimSuggestion:
+    """An editor says the two claims are not the same: the suggestion is kept, as rejected."""
+    with transaction.atomic():
+        suggestion = SameClaimSuggestion.objects.select_for_update().get(pk=suggestion_id)
+        suggestion.status, suggestion.decided_by, suggestion.decided_at = "rejected", actor, timezone.now()
+        suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+    return suggestion
+
+
+def same_claim_suggestions_confirm(*, claim_ids: list[int], canonical_id: int, actor) -> int:
+    """After a merge: the suggestions it answered are confirmed; how many."""
+    return SameClaimSuggestion.objects.filter(
+        claim_id__in=claim_ids, canonical_id=canonical_id, status="suggested"
+    ).update(status="confirmed", decided_by=actor, decided_at=timezone.now())

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from coverage.models import CoverageMatch, MatchStatus
-from desk.admin import actions, display, views
+from desk.admin import actions, display, grouping, views
 from desk.admin.coverage import CoverageMatchInline
 from desk.admin.filters import (
     AssigneeFilter,
@@ -90,6 +90,8 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
         "assignee",
         "best_match",
         "rating",
+        "seen_count",
+        "seen_range",
         "priority",
         "due",
         "updated",
@@ -97,6 +99,7 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display_links = ["claim_text"]
     list_select_related = ["assignee", "article__outlet"]
     list_filter = [
+        grouping.GroupFilter,
         "state",
         AssigneeFilter,
         ("article__outlet", OutletFilter),
@@ -111,14 +114,14 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_per_page = 50
     paginator = IdFirstPaginator
     show_full_result_count = False
-    actions = [actions.select_claims, actions.dismiss_claims, actions.assign_claims]
+    actions = [actions.select_claims, actions.dismiss_claims, actions.assign_claims, grouping.merge_claims]
     raw_id_fields = ["article"]
     inlines = [CoverageMatchInline]
 
     # --- list -----------------------------------------------------------------------------
     def get_queryset(self, request):
         current_rating = Verdict.objects.filter(claim=OuterRef("pk"), is_current=True).values("rating")[:1]
-        return (
+        return grouping.with_appearances(
             super()
             .get_queryset(request)
             .annotate(best_match_score=best_match_subquery(), current_rating=Subquery(current_rating))
@@ -153,6 +156,16 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
     def rating(self, claim):
         return display.rating_label(claim.current_rating)
 
+    @admin.display(description="Seen", ordering="appearance_count")
+    def seen_count(self, claim):
+        return claim.appearance_count
+
+    @admin.display(description="First / last seen", ordering="last_seen")
+    def seen_range(self, claim):
+        first = date_format(timezone.localtime(claim.first_seen), "j M")
+        last = date_format(timezone.localtime(claim.last_seen), "j M")
+        return first if first == last else f"{first} – {last}"
+
     @admin.display(description="Due", ordering="due_date")
     def due(self, claim):
         if claim.due_date is None:
@@ -178,6 +191,9 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
     def has_assign_permission(self, request):
         return self._may(request, "assign")
+
+    def has_merge_permission(self, request):
+        return grouping.may_group(request.user)
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []  # a new claim has no matches yet
@@ -248,6 +264,7 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
                     source_formset=extra.get("desk_source_formset"),
                 )
             )
+            extra.update(grouping.appearances_context(request, claim))
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def get_urls(self):
@@ -260,5 +277,12 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
                 name="factcheck_claim_transition",
             ),
             path("<int:object_id>/verdict/", wrap(views.verdict_save(self)), name="factcheck_claim_verdict"),
+            path("merge/", wrap(grouping.merge(self)), name="factcheck_claim_merge"),
+            path("<int:object_id>/split/", wrap(grouping.split(self)), name="factcheck_claim_split"),
+            path(
+                "<int:object_id>/not-same/<int:suggestion_id>/",
+                wrap(grouping.reject_suggestion(self)),
+                name="factcheck_claim_not_same",
+            ),
             *super().get_urls(),
         ]
