@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from .candidate import Candidate
 from .claimant import ClaimantState, find_claimant
-from .claimtype import PREDICTION, classify, is_opinion
+from .claimtype import PREDICTION, classify, is_characterisation, is_opinion
 from .features import (
     all_features,
     lower_tokens,
@@ -108,7 +108,7 @@ class Analyser:
         quote = quoted_words(text) if "f:quote" in signals else ""
         ctype = classify(text, signals, quote=quote, claimant=claimant, low=low)
         factor = PREDICTION_FACTOR if ctype == PREDICTION else 1.0
-        if is_opinion(signals):
+        if is_opinion(signals) or is_characterisation(text):
             factor *= OPINION_FACTOR
         score = self.model.score(signals, words, low_toks) * factor
         return Candidate(
@@ -175,7 +175,11 @@ def extract(
     paragraphs = paragraph_spans(text)
     para_bounds = [s for s, _ in paragraphs]
     weights = NEWS_WEIGHTS if news_weights is None else news_weights
-    heading = title_words(title)
+    # A title cut from the text's own first sentence (a pasted or imported text without
+    # one, "…" where it was cut) says nothing the lede does not: it would count that
+    # sentence twice.
+    cut = title.strip().rstrip("…").rstrip() if title else ""
+    heading = title_words(None if cut and text.lstrip().startswith(cut) else title)
     out: list[Candidate] = []
     p = 0
     for start, end in sentence_spans(text, paragraphs)[:MAX_SENTENCES]:

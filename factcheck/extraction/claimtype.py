@@ -128,14 +128,33 @@ def counts_something(ltext: str, signals: dict[str, float]) -> bool:
     return bool(_DIGIT_RE.search(_WHEN_RE.sub(" ", ltext)))
 
 
+# An announcement or confirmation of what will happen ("announced that key officials
+# would lead the talks") is a checkable statement of a decision, not a forecast.
+DECISION_WORDS = frozenset({"announced", "announces", "confirmed", "confirms", "appointed", "named"})
+# "described the call as “lengthy and highly productive”": a characterisation in quotes.
+_CHARACTERISATION = re.compile(
+    r"\b(?:described|describes|called|calls|hailed|hails|labelled|labeled|branded|termed)\b"
+    r"[^.“\"]{0,60}?\bas\s+[“\"]"
+)
+
+
+def is_characterisation(text: str) -> bool:
+    """The sentence reports how someone judged something, in their quoted words."""
+    return "as " in text and bool(_CHARACTERISATION.search(text))
+
+
 def classify(
     text: str, signals: dict[str, float], *, quote: str, claimant: str, low: set[str] | None = None
 ) -> str:
     """One claim type for a sentence (``signals`` are its ``f:*`` features)."""
     ltext = text.lower()
     low = set(_TOKEN.findall(ltext)) if low is None else low
-    if "f:past_number" not in signals and (
-        not low.isdisjoint(FUTURE_WORDS) or any(p in ltext for p in FUTURE_PHRASES)
+    future = low & FUTURE_WORDS
+    decision = future <= {"would"} and not low.isdisjoint(DECISION_WORDS)
+    if (
+        "f:past_number" not in signals
+        and not decision
+        and (future or any(p in ltext for p in FUTURE_PHRASES))
     ):
         return PREDICTION
     if "f:percent" in signals or not low.isdisjoint(QUANTITY_WORDS) or counts_something(ltext, signals):

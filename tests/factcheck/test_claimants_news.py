@@ -251,3 +251,27 @@ def test_transcripts_get_no_position_or_title_signals():
 
     turns = [("TRUMP", "Unemployment fell to 3.5% in 2019."), ("HOLT", "Thank you.")]
     assert all("position" not in c.features for c in score_turns(turns))
+
+
+def test_seed_article_keeps_the_officials_list_and_drops_the_characterisation():
+    from pathlib import Path
+
+    from editorial.importers import title_from_text
+    from factcheck.extraction import select
+
+    seed = Path(__file__).resolve().parents[2] / "seeds" / "000_c49d0d57fcaaee0c.txt"
+    title, body = title_from_text(seed.read_text(encoding="utf-8"))
+    chosen = select(extract(body, title=title), threshold=0.5, limit=25)
+    officials = next(c for c in chosen if "would spearhead the negotiation efforts" in c.text)
+    assert officials.claimant == "Donald Trump" and officials.claim_type != "prediction"
+    assert not any("lengthy and highly productive" in c.text for c in chosen)
+    assert not chosen[0].text.startswith("Putin reportedly")
+    quotes = [c for c in chosen if c.text.startswith("“")]
+    assert quotes and all(c.claimant == "Donald Trump" for c in quotes)
+
+
+def test_a_title_cut_from_the_first_sentence_is_not_counted_again():
+    text = "Exports rose 12% in May, the trade ministry said. Imports fell 3% in May."
+    (lede, _), (again, _) = extract(text, title="Exports rose 12% in May, the…"), extract(text)
+    assert "n:title" not in lede.features.get("position", {})
+    assert lede.checkworthiness == again.checkworthiness
