@@ -195,6 +195,10 @@ _NEEDS: tuple[tuple[str, ...], ...] = (
     ("which ", "that ", "who ", "what ", "as "),
 )
 
+# A sentence that opens with a description of an organisation as its subject.
+_SUBJECT_DESCRIPTION = re.compile(
+    rf"^(?:[^,“\"]{{1,80}}+,\s+){{0,3}}(?P<who>(?:[Tt]he)\s+(?:{_LMOD}\s+){{0,2}}?(?i:{trie_pattern(ORG_WORDS)}))\b"
+)
 _WORD_CHAR = r"[\w'’\-]"
 # A mention (group "name") starts at the first capital of a run of word characters: tried
 # from a later capital of the same run it reads the same rest of the run and ends the same
@@ -317,6 +321,10 @@ def observe(sentence: str, state: ClaimantState) -> list[Mention]:
             state.acronyms.setdefault(m.group("short"), " ".join(full))
             state.orgs.append(" ".join(full))
     mentions: list[Mention] = []
+    subject = _SUBJECT_DESCRIPTION.match(sentence)
+    if subject and subject.group("who").split()[-1].lower() in ORG_WORDS:
+        # "On Monday, the health board published …": a later "the board" is it
+        mentions.append(Mention(_description(subject.group("who").split()[1:]), "org"))
     for m in _PERSON_MENTION.finditer(sentence):
         mention = m.group("name")
         name = _clean_name(mention)
