@@ -152,6 +152,13 @@ FEATURE_NAMES = {
     "f:len_10_19": "10 to 19 words",
     "f:len_20_39": "20 to 39 words",
     "f:len_ge40": "40 words or more",
+    # an article's title and place (factcheck/extraction/news.py)
+    "n:lede": "the article's first sentence",
+    "n:first_paragraph": "in the article's first paragraph",
+    "n:title": "repeats the article's title",
+    "n:dated": "its numbers only date it (background)",
+    "n:rebuttal": "reports a denial or rebuttal",
+    "n:hedged": "reports a rumour (reportedly, allegedly)",
 }
 
 

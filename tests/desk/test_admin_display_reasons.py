@@ -24,3 +24,13 @@ def test_reasons_list_each_contribution_with_its_direction():
 def test_reasons_are_empty_for_claims_without_an_explanation():
     assert score_reasons({}) == "" and score_reasons(None) == "" and score_reasons({"top": "junk"}) == ""
     assert score_reasons({"top": [["f:number", "high"]]}) == ""
+
+
+def test_an_articles_title_and_lede_are_named_in_the_reasons():
+    from factcheck.extraction import explain, extract
+
+    text = "Exports rose 12% in May, the trade ministry said. Imports fell 3% in the same month."
+    lede = explain(extract(text, title="Exports up 12% as trade recovers")[0])
+    html = str(score_reasons(lede.features))
+    assert "the article&#x27;s first sentence" in html or "the article's first sentence" in html
+    assert "repeats the article" in html
