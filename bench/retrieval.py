@@ -67,6 +67,23 @@ def _parser() -> argparse.ArgumentParser:
         "--features", type=Path, help="also write per-candidate features (for bench.matching_tune)"
     )
     parser.add_argument(
+        "--candidates",
+        type=Path,
+        help="also write each query's first-stage candidates with every input of the re-ranker "
+        "(JSONL, one query a line; for train_matcher); implies the first stage alone",
+    )
+    parser.add_argument(
+        "--first-stage-out",
+        type=Path,
+        help="also run every query through the first stage alone (no re-ranker) in the same run: "
+        "its run file here, its latency and (with --qrels) its MAP printed beside the production one",
+    )
+    parser.add_argument(
+        "--no-rerank",
+        action="store_true",
+        help="the first stage alone (fusion and calibration), as without a re-ranker model",
+    )
+    parser.add_argument(
         "--embedding-cache",
         type=Path,
         metavar="DIR",
@@ -141,7 +158,18 @@ def _records(collection: list[dict]):
             claim_reviewed=row["claim"] or title,
             title=title,
             claimant=(row.get("speaker") or "")[:300],
+            review_date=_date(row.get("date")),
         )
+
+
+def _date(value):
+    """A collection's ``date`` field (ISO, possibly with a time) as a date, or None."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _build_index(collection: list[dict]) -> tuple[dict[int, str], float, int]:
@@ -248,6 +276,7 @@ def _run(args) -> int:
 
     from coverage.matching import search, semantic_available
     from coverage.matching.ranking import DEFAULT_TUNING
+    from coverage.matching.retrieve import reranker_status
 
     collection = _read_jsonl(args.collection)
     queries = _read_jsonl(args.queries)
@@ -256,9 +285,13 @@ def _run(args) -> int:
     lines = DEFAULT_TUNING.context_lines if args.context_lines is None else args.context_lines
     contexts = _transcript_context(queries, args.queries, lines)
     search("warm-up query", limit=1, kinds=("factcheck",))  # load the model and the vectors once
-    latencies = []
+    latencies, first_latencies = [], []
+    rerank_ms = _time_reranker()
+    first_out = args.first_stage_out.open("w", encoding="utf-8") if args.first_stage_out else None
     args.out.parent.mkdir(parents=True, exist_ok=True)
     features = args.features.open("w", encoding="utf-8") if args.features else None
+    candidates = args.candidates.open("w", encoding="utf-8") if args.candidates else None
+    rerank = not (args.no_rerank or args.candidates)
     with args.out.open("w", encoding="utf-8") as out:
         for q in queries:
             context, speaker = contexts.get(q["id"], ("", ""))
@@ -269,6 +302,7 @@ def _run(args) -> int:
                 kinds=("factcheck",),
                 context=context,
                 claimant=speaker,
+                rerank=rerank,
             )
             latencies.append((time.perf_counter() - started) * 1000)
             for m in matches:
@@ -278,20 +312,65 @@ def _run(args) -> int:
                     features.write(
                         f"{q['id']}\t{claim_of[m.object_id]}\t{m.rank}\t{cos}\t{m.lexical_rel:.5f}\t{m.fused:.5f}\n"
                     )
+            if candidates:
+                candidates.write(_candidate_line(q, speaker, matches, claim_of) + "\n")
+            if first_out:
+                started = time.perf_counter()
+                first = search(
+                    q["text"],
+                    limit=min(args.limit, 1000),
+                    kinds=("factcheck",),
+                    context=context,
+                    claimant=speaker,
+                    rerank=False,
+                )
+                first_latencies.append((time.perf_counter() - started) * 1000)
+                for m in first:
+                    first_out.write(f"{q['id']}\t{claim_of[m.object_id]}\t{m.rank}\t{m.score:.6f}\n")
     if features:
         features.close()
+    if candidates:
+        candidates.close()
+    if first_out:
+        first_out.close()
     mode = "hybrid (lexical + semantic)" if semantic_available() else "LEXICAL ONLY (embedding extra missing)"
     speakers = "speaker as claimant" if contexts else "no transcripts"
     print(
         f"database: {connection.vendor}; mode: {mode}; context lines: {lines if contexts else 0}; {speakers}"
     )
+    print(f"re-ranker: {reranker_status() if rerank else 'off (first stage only)'}")
     print(f"collection: {len(collection)} items; index build {build_seconds:.1f} s ({embedded} vectors)")
     if cache is not None:
         print(f"embedding cache {args.embedding_cache}: {cache.hits} texts reused, {cache.misses} embedded")
     print(
         f"queries: {len(queries)}; latency p50 {_pct(latencies, 50):.1f} ms, p95 {_pct(latencies, 95):.1f} ms"
     )
+    if rerank_ms:
+        print(
+            f"re-ranker alone (features + trees, {len(rerank_ms)} queries): p50 {_pct(rerank_ms, 50):.1f} ms, "
+            f"p95 {_pct(rerank_ms, 95):.1f} ms"
+        )
+    if first_latencies:
+        print(
+            f"first stage alone, same run: p50 {_pct(first_latencies, 50):.1f} ms, "
+            f"p95 {_pct(first_latencies, 95):.1f} ms (it runs second: the query's embedding is "
+            "cached by then with --embedding-cache)"
+        )
     print(f"run written to {args.out}")
+    if args.qrels and args.first_stage_out:
+        print(f"first stage alone ({args.first_stage_out}):")
+        subprocess.call(
+            [
+                sys.executable,
+                str(args.scorer),
+                "retrieval",
+                "--qrels",
+                str(args.qrels),
+                "--run",
+                str(args.first_stage_out),
+            ]
+        )
+        print(f"production search ({args.out}):")
     if args.qrels:
         cmd = [
             sys.executable,
@@ -304,6 +383,44 @@ def _run(args) -> int:
         ]
         return subprocess.call(cmd)
     return 0
+
+
+def _time_reranker() -> list[float]:
+    """Record the time of each re-ranking step (``retrieve._rerank``) of this run, in ms."""
+    from coverage.matching import retrieve
+
+    timings: list[float] = []
+    inner = retrieve._rerank
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            timings.append((time.perf_counter() - started) * 1000)
+
+    retrieve._rerank = timed
+    return timings
+
+
+def _candidate_line(query: dict, claimant: str, matches, claim_of: dict[int, str]) -> str:
+    """One query and its first-stage candidates, as ``coverage.matching.learn`` reads them."""
+    return json.dumps(
+        {
+            "qid": query["id"],
+            "text": query["text"],
+            "claimant": claimant,
+            "topic": query.get("debate", ""),
+            "candidates": [
+                {
+                    "doc": claim_of[m.object_id],
+                    **m.pair_inputs(),
+                }
+                for m in matches
+            ],
+        },
+        ensure_ascii=False,
+    )
 
 
 def _pct(values: list[float], pct: int) -> float:

@@ -364,6 +364,11 @@ FACTCHECK_MATCH_KEEP = env_int("FACTCHECK_MATCH_KEEP", 5)
 FACTCHECK_REMATCH_WINDOW_DAYS = env_int("FACTCHECK_REMATCH_WINDOW_DAYS", 180)
 # The check-worthiness model's JSON weights (default: the artifact in factcheck/extraction/).
 FACTCHECK_CHECKWORTHINESS_MODEL = env_str("FACTCHECK_CHECKWORTHINESS_MODEL")
+# The prior-coverage re-ranker's model file (default: coverage/matching/data/reranker.json);
+# without the file search uses the first stage alone and logs it once.
+FACTCHECK_RERANKER_MODEL = Path(
+    env_str("FACTCHECK_RERANKER_MODEL") or BASE_DIR / "coverage" / "matching" / "data" / "reranker.json"
+)
 # Where train_checkworthiness reads the shared benchmark data sets.
 FACTCHECK_BENCHMARKS_DIR = Path(
     env_str("FACTCHECK_BENCHMARKS_DIR") or BASE_DIR.parent / "shared" / "benchmarks"

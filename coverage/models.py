@@ -72,6 +72,14 @@ class CoverageMatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    differences = models.CharField(
+        max_length=500, blank=True, help_text="Figures that differ: “40% here, 18% in the fact-check”."
+    )
+    features = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the re-ranker saw ({names, values, model}); with the decision, training data.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,7 +117,7 @@ class CoverageMatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Match {self.score:.2f} for claim {self.claim_id} ({self.status})"
+        return f"Match {self.score:.0%} for claim {self.claim_id} ({self.status})"
 
     @property
     def target(self):

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import logging
 import re
+import textwrap
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
 from coverage.claimreview import ClaimReviewRecord
-from coverage.matching import index, search
+from coverage.matching import index, rerank, search
+from coverage.matching.retrieve import reranker_version
 from coverage.models import CoverageMatch, MatchStatus, PriorFactCheck, SearchDoc, SearchKind
 from coverage.tasks import EMBED_TASK_BATCH
 from coverage.tasks import embed_and_rematch as embed_and_rematch_task
@@ -292,8 +296,22 @@ def _match_row(claim: Claim, match, rank: int) -> CoverageMatch:
         rank=rank,
         is_strong=match.strength == "strong",
         status=MatchStatus.SUGGESTED,
+        differences=match.differences[:500],
+        features=match_features(match),
         **{_TARGET_FIELD[match.kind]: match.object_id},
     )
+
+
+def match_features(match) -> dict:
+    """The re-ranker's view of a match, stored with the row so the desk's decision on it
+    becomes a training example (``train_matcher --with-desk-decisions``)."""
+    if not match.features:
+        return {}
+    return {
+        "names": list(rerank.FEATURE_NAMES),
+        "values": [round(float(v), 6) for v in match.features],
+        "model": reranker_version(),
+    }
 
 
 # --- editors' decisions -------------------------------------------------------------------
@@ -317,6 +335,33 @@ def coverage_match_confirm(*, match: CoverageMatch, actor) -> CoverageMatch:
 def coverage_match_reject(*, match: CoverageMatch, actor) -> CoverageMatch:
     """An editor says: not the same claim. Never suggested again for this claim."""
     return _decide(match=match, actor=actor, status=MatchStatus.REJECTED)
+
+
+def _is_web_address(url: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True
+
+
+def _appearances(raw, *, exclude: str) -> list[dict]:
+    """Where the checked claim appeared, from the ClaimReview's ``itemReviewed`` (http(s) only)."""
+    item = raw.get("itemReviewed") if isinstance(raw, dict) else None
+    if not isinstance(item, dict):
+        return []
+    found = []
+    for key in ("firstAppearance", "appearance"):
+        values = item.get(key)
+        for value in values if isinstance(values, list) else [values]:
+            url = value.get("url") if isinstance(value, dict) else value
+            if isinstance(url, str) and len(url) <= 2000 and _is_web_address(url):
+                found.append(url)
+    unique = [u for u in dict.fromkeys(found) if u != exclude][:5]
+    return [
+        {"url": u, "title": "Where the claim appeared", "note": "cited by the earlier fact-check"}
+        for u in unique
+    ]
 
 
 # Checked in order, first hit wins: qualified ratings before the bare words they contain.
@@ -347,17 +392,30 @@ def verdict_draft_from_match(*, match: CoverageMatch, actor) -> Verdict:
     return verdict_save(claim=match.claim, user=actor, rating=rating, summary=summary, sources=sources)
 
 
+REWRITE_NOTE = "[Drafted from the earlier check: rewrite with our own findings before submitting.]"
+
+
 def _prior_verdict(match: CoverageMatch) -> tuple[str, str, list[dict]]:
+    """Rating, a summary naming the earlier check and its link, and its sources.
+
+    The summary is a draft for the fact-checker to rewrite, and says so.
+    """
     if (prior := match.prior_factcheck) is not None:
-        summary = f"Previously checked by {prior.publisher or 'another fact-checker'}"
-        summary += f" ({prior.review_date:%Y-%m-%d})" if prior.review_date else ""
-        summary += f": rated “{prior.rating_text}”." if prior.rating_text else "."
-        source = {
-            "url": prior.url,
-            "title": prior.title or prior.claim_reviewed[:500],
-            "publisher": prior.publisher,
-        }
-        return rating_key_for(prior.rating_text), summary, [source]
+        who = prior.publisher or "Another fact-checker"
+        when = f" on {prior.review_date:%d %B %Y}" if prior.review_date else ""
+        rated = f"rated it “{prior.rating_text}”" if prior.rating_text else "gave no rating"
+        claim = textwrap.shorten(prior.claim_reviewed, width=300, placeholder=" …")
+        summary = f"{who} checked the claim “{claim}”{when} and {rated}. Their fact-check: {prior.url} {REWRITE_NOTE}"
+        sources = [
+            {
+                "url": prior.url,
+                "title": (prior.title or prior.claim_reviewed)[:500],
+                "publisher": prior.publisher,
+                "note": f"Earlier fact-check{when}: {prior.rating_text or 'no rating'}"[:500],
+            },
+            *_appearances(prior.raw, exclude=prior.url),
+        ]
+        return rating_key_for(prior.rating_text), summary, sources
     if (prior_claim := match.prior_claim) is not None:
         verdict = prior_claim.current_verdict
         if verdict is None:
@@ -366,5 +424,9 @@ def _prior_verdict(match: CoverageMatch) -> tuple[str, str, list[dict]]:
             {"url": s.url, "title": s.title, "publisher": s.publisher, "note": s.note}
             for s in verdict.sources.all()
         ]
-        return verdict.rating, verdict.summary, sources
+        when = f" of {verdict.published_at:%d %B %Y}" if verdict.published_at else ""
+        summary = (
+            f"Our earlier fact-check{when} of “{prior_claim.text[:300]}”: {verdict.summary} {REWRITE_NOTE}"
+        )
+        return verdict.rating, summary, sources
     raise CoverageError("An article match has no verdict to copy; open the article instead.")

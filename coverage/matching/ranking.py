@@ -147,17 +147,20 @@ def strength(
     item_date: date | None,
     today: date,
     semantic: bool = True,
+    figures_differ: bool = False,
     tuning: Tuning = DEFAULT_TUNING,
 ) -> str | None:
     """``strong``, ``suggested`` or None (not worth showing).
 
     Short claims ("Taxes went up.") match many unrelated checks, and an old check
     may be out of date, so both are at most suggestions, as is a match without
-    semantic evidence (lexical-only mode); nothing is ever confirmed automatically.
+    semantic evidence (lexical-only mode), and so is a match whose figures differ
+    from the claim's ("40%" against "18%": ``figures.compare``); nothing is ever
+    confirmed automatically.
     """
     if score < tuning.suggested:
         return None
-    if score < tuning.strong or query_words < tuning.short_words or not semantic:
+    if score < tuning.strong or query_words < tuning.short_words or not semantic or figures_differ:
         return SUGGESTED
     if item_date is not None and (today - item_date).days > tuning.max_age_days:
         return SUGGESTED

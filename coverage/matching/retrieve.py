@@ -9,17 +9,23 @@ exposes it) and a warning is logged once per process.
 
 from __future__ import annotations
 
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
+import numpy as np
+from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
 from core import embedding
-from coverage.matching import backends, ranking, text, vectors
+from coverage.matching import backends, figures, ranking, rerank, text, vectors
 from coverage.models import PRIOR_KINDS, SearchDoc
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,27 @@ class Match:
     dense_rank: int | None
     fused: float = 0.0  # reciprocal-rank fusion, 1.0 = first in both lists
     lexical_rel: float = 0.0  # lexical score relative to the query's best
+    claimant: str = ""  # who made the stored item's claim
+    first_rank: int = 0  # rank in the first stage (fusion), before the re-ranker
+    first_score: float = 0.0  # the first stage's calibrated score
+    differences: str = ""  # figures that disagree: "40% here, 18% in the fact-check"
+    features: tuple[float, ...] = ()  # what the re-ranker saw (empty without it)
+
+    def pair_inputs(self) -> dict:
+        """The first stage's view of this candidate: everything the re-ranker's features use."""
+        return {
+            "rank": self.first_rank or self.rank,
+            "score": self.first_score or self.score,
+            "cosine": self.cosine,
+            "lexical_rank": self.lexical_rank,
+            "dense_rank": self.dense_rank,
+            "fused": self.fused,
+            "lexical_rel": self.lexical_rel,
+            "text": self.text,
+            "context": self.context,
+            "claimant": self.claimant,
+            "item_date": self.item_date.isoformat() if self.item_date else None,
+        }
 
 
 def semantic_available() -> bool:
@@ -55,6 +82,7 @@ def search(
     claimant: str = "",
     alias: str = "default",
     tuning: ranking.Tuning = ranking.DEFAULT_TUNING,
+    rerank: bool = True,
 ) -> list[Match]:
     """Prior coverage for ``query``, best first.
 
@@ -85,8 +113,114 @@ def search(
     if dense_job is not None:
         qvec, dense = dense_job.result()
         cosine_of = lambda ids: cache.cosines(qvec, ids)  # noqa: E731
-    fused = ranking.fuse(lexical, dense, cosine_of=cosine_of, tuning=tuning)[:limit]
-    return _materialise(fused, query=query, alias=alias, tuning=tuning)
+    model = reranker() if rerank and dense_job is not None else None
+    keep = max(limit, model.depth) if model is not None else limit
+    fused = ranking.fuse(lexical, dense, cosine_of=cosine_of, tuning=tuning)[:keep]
+    matches = _materialise(fused, query=query, alias=alias, tuning=tuning)
+    if model is not None:
+        matches = _rerank(model, matches, query=query, claimant=claimant, tuning=tuning)
+    elif rerank and dense_job is None:
+        _note_once("lexical", "re-ranker off: it needs the embedding extra; first stage only")
+    return _with_figures(matches, query=query, tuning=tuning)[:limit]
+
+
+# --- the re-ranker ---------------------------------------------------------------------
+_model_lock = threading.Lock()
+_model: dict[Path, rerank.Reranker | None] = {}
+_noted: set[str] = set()
+
+
+def _note_once(key: str, message: str) -> None:
+    if key not in _noted:
+        _noted.add(key)
+        logger.warning(message)
+
+
+def reranker() -> rerank.Reranker | None:
+    """The configured model (``FACTCHECK_RERANKER_MODEL``), loaded once per path; None
+    (logged once) when the file is missing or unusable: search then works as the first stage."""
+    path = Path(settings.FACTCHECK_RERANKER_MODEL)
+    with _model_lock:
+        if path not in _model:
+            try:
+                _model[path] = rerank.load(path)
+                logger.info("re-ranker loaded from %s (top %d)", path, _model[path].depth)
+            except FileNotFoundError:
+                _model[path] = None
+                _note_once(f"missing:{path}", f"re-ranker model {path} not found: first stage only")
+            except rerank.ModelFileError as exc:
+                _model[path] = None
+                _note_once(f"bad:{path}", f"re-ranker model {path} unusable ({exc}): first stage only")
+        return _model[path]
+
+
+def reranker_status() -> str:
+    """What search uses, for logs and benchmarks: "on (top 30, path)" or why it is off."""
+    if not semantic_available():
+        return "off (needs the embedding extra)"
+    model = reranker()
+    if model is None:
+        return f"off (no usable model at {settings.FACTCHECK_RERANKER_MODEL})"
+    return f"on (top {model.depth}, {settings.FACTCHECK_RERANKER_MODEL})"
+
+
+def reranker_version() -> str:
+    """The loaded model's fingerprint (sha256 of its file, first 12 digits), or ''."""
+    model = reranker()
+    return model.meta.get("sha256", "")[:12] if model is not None else ""
+
+
+def reset_reranker() -> None:
+    """Forget the loaded model (tests, or after train_matcher wrote a new file)."""
+    with _model_lock:
+        _model.clear()
+        _noted.clear()
+
+
+def _rerank(model: rerank.Reranker, matches: list[Match], *, query, claimant, tuning) -> list[Match]:
+    """Re-order the top ``model.depth`` by the model; its calibrated probability is the score."""
+    head, tail = matches[: model.depth], matches[model.depth :]
+    if not head:
+        return matches
+    pairs = [rerank.Pair.from_dict(m.pair_inputs()) for m in head]
+    feats = rerank.features(query, claimant, pairs)
+    raw = model.raw(np.array([f.values for f in feats]))
+    prob = model.probability(raw)
+    order = sorted(range(len(head)), key=lambda i: (-raw[i], i))
+    out, ceiling = [], 1.0
+    for i in order:
+        ceiling = min(ceiling, float(prob[i]))
+        out.append(replace(head[i], score=round(ceiling, 6), features=feats[i].values))
+    for m in tail:  # below every re-ranked candidate, first-stage order kept
+        ceiling = min(ceiling, m.score)
+        out.append(replace(m, score=round(ceiling, 6)))
+    return out
+
+
+def _with_figures(matches: list[Match], *, query: str, tuning) -> list[Match]:
+    """Final ranks, strength (never strong when figures differ) and what differs."""
+    today = timezone.localdate()
+    words = text.word_count(query)
+    out = []
+    for rank, m in enumerate(matches, 1):
+        cmp = figures.compare(query, f"{m.text} {m.context}")
+        strength = ranking.strength(
+            m.score,
+            query_words=words,
+            item_date=m.item_date,
+            today=today,
+            semantic=m.cosine is not None,
+            figures_differ=cmp.disagrees,
+            tuning=tuning,
+        )
+        out.append(replace(m, rank=rank, strength=strength, differences=cmp.describe(_where(m.kind))))
+    return out
+
+
+def _where(kind: str) -> str:
+    return {"factcheck": "the fact-check", "claim": "our fact-check", "article": "the article"}.get(
+        kind, "the fact-check"
+    )
 
 
 _executor: ThreadPoolExecutor | None = None
@@ -108,10 +242,10 @@ def _dense(cache, dense_text: str, depth: int, kinds):
 
 def _materialise(fused, *, query, alias, tuning) -> list[Match]:
 
-    docs = SearchDoc.objects.using(alias).only("kind", "object_id", "text", "context", "item_date")
+    docs = SearchDoc.objects.using(alias).only(
+        "kind", "object_id", "text", "context", "claimant", "item_date"
+    )
     by_id = docs.in_bulk([c.doc_id for c in fused])
-    today = timezone.localdate()
-    words = text.word_count(query)
     out = []
     for cand in fused:
         doc = by_id.get(cand.doc_id)
@@ -124,14 +258,7 @@ def _materialise(fused, *, query, alias, tuning) -> list[Match]:
                 doc_id=doc.pk,
                 rank=len(out) + 1,
                 score=cand.score,
-                strength=ranking.strength(
-                    cand.score,
-                    query_words=words,
-                    item_date=doc.item_date,
-                    today=today,
-                    semantic=cand.cosine is not None,
-                    tuning=tuning,
-                ),
+                strength=None,  # set by _with_figures, after any re-ranking
                 method=cand.method,
                 text=doc.text,
                 context=doc.context,
@@ -141,6 +268,9 @@ def _materialise(fused, *, query, alias, tuning) -> list[Match]:
                 dense_rank=cand.dense_rank,
                 fused=cand.fused,
                 lexical_rel=cand.extra.get("lexical_rel", 0.0),
+                claimant=doc.claimant,
+                first_rank=len(out) + 1,
+                first_score=cand.score,
             )
         )
     return out

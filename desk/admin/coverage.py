@@ -6,10 +6,13 @@ rating and sources into the claim's draft verdict ("Use this verdict"). The butt
 to the small views below, which only check permissions and call ``coverage.services``.
 """
 
+import textwrap
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,27 +21,82 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 from core.links import safe_url
 from coverage import services as coverage
-from coverage.models import CoverageMatch, MatchStatus, PriorFactCheck
+from coverage.matching.ranking import DEFAULT_TUNING
+from coverage.models import CoverageMatch, MatchStatus, PriorFactCheck, SearchDoc
+from coverage.selectors import match_quality_by_month
 from desk.admin.search import BoundedSearchMixin
 
 _TARGETS = ["claim", "prior_claim", "prior_article", "prior_factcheck", "decided_by"]
+# The matched claim's verdicts, for its rating and date (its current one is picked in Python).
+_CURRENT_VERDICTS = "prior_claim__verdicts"
+
+
+TEXT_CHARS = 160
+
+
+def _cut(value: str, width: int = TEXT_CHARS) -> str:
+    """``value`` shortened on a word boundary (never mid-word), with "…" when cut."""
+    return textwrap.shorten(value or "", width=width, placeholder=" …")
+
+
+def _quoted(value: str) -> str:
+    """The cut text in quotes, the full text on hover (escaped by the caller's format_html)."""
+    return format_html('<span title="{}">“{}”</span>', value, _cut(value))
+
+
+def _prior_facts(*parts: str) -> str:
+    shown = [p for p in parts if p]
+    return format_html_join(" · ", '<span class="desk-muted">{}</span>', ((p,) for p in shown))
 
 
 def _target_link(match: CoverageMatch) -> str:
+    """What the match points at: its text (cut, full on hover), rating, publisher and date."""
     if match.prior_factcheck_id:
         prior = match.prior_factcheck
-        label = f"{prior.publisher or 'Fact-check'}: “{prior.claim_reviewed[:120]}”"
-        if prior.rating_text:
-            label += f" — {prior.rating_text}"
+        when = f"{prior.review_date:%d %b %Y}" if prior.review_date else "date unknown"
+        facts = _prior_facts(
+            f"rated “{prior.rating_text}”" if prior.rating_text else "no rating given",
+            prior.publisher or "publisher unknown",
+            when,
+        )
         url = safe_url(prior.url)
         if not url:
-            return format_html("{}", label)
-        return format_html('<a href="{}" rel="noopener" target="_blank">{}</a>', url, label)
+            return format_html("{}<br>{}", _quoted(prior.claim_reviewed), facts)
+        return format_html(
+            '<a href="{}" rel="noopener" target="_blank">{}</a><br>{}',
+            url,
+            _quoted(prior.claim_reviewed),
+            facts,
+        )
     if match.prior_claim_id:
         url = reverse("admin:factcheck_claim_change", args=[match.prior_claim_id])
-        return format_html('<a href="{}">Our fact-check: “{}”</a>', url, match.prior_claim.text[:120])
+        verdict = match.prior_claim.current_verdict
+        facts = _prior_facts(
+            f"rated “{verdict.get_rating_display()}”" if verdict and verdict.rating else "no rating yet",
+            "our fact-check",
+            f"{verdict.published_at:%d %b %Y}" if verdict and verdict.published_at else "",
+        )
+        return format_html('<a href="{}">{}</a><br>{}', url, _quoted(match.prior_claim.text), facts)
     url = reverse("admin:editorial_article_change", args=[match.prior_article_id])
-    return format_html('<a href="{}">Our article: {}</a>', url, match.prior_article.title[:120])
+    article = match.prior_article
+    facts = _prior_facts("our article", f"{article.published_at:%d %b %Y}" if article.published_at else "")
+    return format_html('<a href="{}">{}</a><br>{}', url, _quoted(article.title), facts)
+
+
+def _score(match: CoverageMatch) -> str:
+    """ "83% strong": the score as a percentage with its band."""
+    band = "strong" if match.is_strong else "suggested"
+    return format_html(
+        '<span class="desk-score-num">{}%</span> <span class="desk-muted">{}</span>',
+        round(match.score * 100),
+        band,
+    )
+
+
+def _differences(match: CoverageMatch) -> str:
+    if not match.differences:
+        return ""
+    return format_html('<span class="desk-warning">Figures differ: {}</span>', match.differences)
 
 
 def _buttons(match: CoverageMatch) -> str:
@@ -62,18 +120,48 @@ def _buttons(match: CoverageMatch) -> str:
     )
 
 
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _quality_row(row: dict) -> dict:
+    return {
+        "month": f"{row['month']:%B %Y}",
+        "made": row["made"],
+        "strong": row["strong"],
+        "confirmed": f"{_share(row['confirmed_share'])} ({row['confirmed']})",
+        "rejected": f"{_share(row['rejected_share'])} ({row['rejected']})",
+        "map5": "—" if row["map5"] is None else f"{row['map5']:.2f} ({row['map5_claims']} claims)",
+        "strong_precision": "—"
+        if row["strong_precision"] is None
+        else f"{_share(row['strong_precision'])} of {row['strong_decided']}",
+    }
+
+
 class CoverageMatchInline(admin.TabularInline):
     model = CoverageMatch
     fk_name = "claim"
     extra = 0
     can_delete = False
-    fields = ["prior_coverage", "score", "strength", "method", "status", "decided_by", "decide"]
+    fields = ["prior_coverage", "match_score", "what_differs", "status", "decided_by", "decide"]
     readonly_fields = fields
     verbose_name = "prior coverage match"
     verbose_name_plural = "Prior coverage (suggested by the matcher; an editor decides)"
+    template = "admin/coverage/coveragematch/inline.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*_TARGETS).order_by("-score")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*_TARGETS)
+            .prefetch_related(_CURRENT_VERDICTS)
+            .order_by("-score")
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The empty table says how much was searched (one COUNT, only when it is empty).
+        self.searched_items = lambda: SearchDoc.objects.count()
+        return super().get_formset(request, obj, **kwargs)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -82,9 +170,13 @@ class CoverageMatchInline(admin.TabularInline):
     def prior_coverage(self, match):
         return _target_link(match)
 
-    @admin.display(description="Strength")
-    def strength(self, match):
-        return "strong" if match.is_strong else "suggestion"
+    @admin.display(description="Score")
+    def match_score(self, match):
+        return _score(match)
+
+    @admin.display(description="What differs")
+    def what_differs(self, match):
+        return _differences(match)
 
     @admin.display(description="Decide")
     def decide(self, match):
@@ -96,8 +188,8 @@ class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = [
         "claim",
         "prior_coverage",
-        "score",
-        "is_strong",
+        "match_score",
+        "what_differs",
         "method",
         "status",
         "decided_by",
@@ -121,6 +213,7 @@ class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
     ]
     actions = ["confirm_selected", "reject_selected"]
     show_full_result_count = False
+    change_list_template = "admin/coverage/coveragematch/change_list.html"
 
     def has_add_permission(self, request):
         return False
@@ -129,9 +222,20 @@ class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
     def prior_coverage(self, match):
         return _target_link(match)
 
+    @admin.display(description="Score", ordering="score")
+    def match_score(self, match):
+        return _score(match)
+
+    @admin.display(description="What differs")
+    def what_differs(self, match):
+        return _differences(match)
+
     @admin.display(description="Decide")
     def decide(self, match):
         return _buttons(match)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(_CURRENT_VERDICTS)
 
     @admin.action(description="Confirm selected matches", permissions=["change"])
     def confirm_selected(self, request, queryset):
@@ -151,6 +255,7 @@ class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
         return [
             path("<int:pk>/confirm/", view(self.confirm_view), name="coverage_coveragematch_confirm"),
             path("<int:pk>/reject/", view(self.reject_view), name="coverage_coveragematch_reject"),
+            path("quality/", view(self.quality_view), name="coverage_coveragematch_quality"),
             path(
                 "<int:pk>/use-verdict/",
                 view(self.use_verdict_view),
@@ -158,6 +263,20 @@ class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def quality_view(self, request):
+        """ "Match quality": per month, what the matcher suggested and what the desk decided."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows = match_quality_by_month()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Match quality",
+            "opts": self.model._meta,
+            "rows": [_quality_row(r) for r in rows],
+            "strong_threshold": round(DEFAULT_TUNING.strong * 100),
+        }
+        return TemplateResponse(request, "admin/coverage/coveragematch/quality.html", context)
 
     def _match(self, request, pk) -> CoverageMatch:
         match = get_object_or_404(CoverageMatch.objects.select_related(*_TARGETS), pk=pk)
