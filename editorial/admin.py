@@ -25,6 +25,7 @@ from editorial.intake.extract import PageArticle
 from editorial.intake.formats import KINDS
 from editorial.intake.services import (
     article_add_by_url,
+    article_at,
     article_preview_by_url,
     feed_pause,
     feed_probe,
@@ -98,7 +99,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 outlet = form.cleaned_data["outlet"]
                 context.update(
                     preview=page,
-                    existing=Article.objects.filter(url=page.url).first(),
+                    existing=article_at(page.url),
                     payload=signing.dumps(
                         {**_page_dict(page), "outlet": outlet.name if outlet else ""},
                         salt=PREVIEW_SALT,

@@ -107,7 +107,7 @@ class FeedItem(models.Model):
         FAILED = "failed", "failed"
 
     feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="items")
-    url = models.URLField(max_length=2000)
+    url = models.URLField(max_length=2000, db_index=True)  # the same URL in other feeds: one article
     article = models.ForeignKey(
         Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="feed_items"
     )

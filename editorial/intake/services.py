@@ -374,6 +374,7 @@ def feed_item_fetch(*, item_id: int) -> ItemOutcome:
         twin = (
             FeedItem.objects.filter(url=item.url, status=FeedItem.Status.FETCHED, article__isnull=False)
             .exclude(pk=item.pk)
+            .order_by("pk")
             .first()
         )
         if twin is not None and twin.article_id is not None:
@@ -446,7 +447,7 @@ def _item_page_failed(item: FeedItem, reason: str) -> ItemOutcome:
 
 
 def _summary_data(item: FeedItem) -> ArticleData:
-    existing = Article.objects.filter(url=item.url).first()
+    existing = article_at(item.url)
     return ArticleData(
         title=item.title,
         body=item.summary,
@@ -460,6 +461,12 @@ def _summary_data(item: FeedItem) -> ArticleData:
 
 
 # --- articles by canonical URL -----------------------------------------------------------
+
+
+def article_at(url: str) -> Article | None:
+    """The article stored at ``url``. The ``url != ""`` term lets SQLite use the partial
+    unique index on ``Article.url`` (PostgreSQL would without it)."""
+    return Article.objects.filter(url=url).exclude(url="").order_by("pk").first()
 
 
 def url_key(url: str) -> str:
@@ -476,7 +483,7 @@ def article_store(
 ) -> IngestResult:
     """Create or update the article at ``page.url`` (canonical): one article per URL, whoever
     brought it (a feed, a sitemap, a person). A changed text re-runs extraction."""
-    article = Article.objects.filter(url=page.url).first() or existing
+    article = article_at(page.url) or existing
     title = page.title or (fallback.title if fallback else "") or page.url
     published = (fallback.published_at if fallback else None) or page.published_at
     data = ArticleData(
