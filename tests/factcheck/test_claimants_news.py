@@ -275,3 +275,22 @@ def test_a_title_cut_from_the_first_sentence_is_not_counted_again():
     (lede, _), (again, _) = extract(text, title="Exports rose 12% in May, the…"), extract(text)
     assert "n:title" not in lede.features.get("position", {})
     assert lede.checkworthiness == again.checkworthiness
+
+
+def test_extraction_runs_without_the_training_or_embedding_dependencies():
+    """The artifact is plain JSON: extracting imports neither scikit-learn, numpy nor the
+    sentence encoder (the embedding extra), so a worker without them scores the same."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "from factcheck.extraction import extract\n"
+        "c = extract('Unemployment fell to 3.5% in 2023, the minister said.', title='Jobs')[0]\n"
+        "assert c.features['model'] == 'trained', c.features\n"
+        "print(sorted(m for m in ('sklearn', 'numpy', 'onnxruntime', 'core.embedding', 'django') if m in sys.modules))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stderr
