@@ -64,6 +64,10 @@ class Claim(models.Model):
         help_text="Empty for claims that arrived from partners or were added by hand.",
     )
     text = models.TextField()
+    checked_wording = models.TextField(
+        blank=True,
+        help_text="The wording the desk checked; empty means the sentence as it appeared (``text``).",
+    )
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
     claimant = models.CharField(max_length=300, blank=True, help_text="Who made the claim.")
@@ -177,6 +181,11 @@ class Claim(models.Model):
         return (article.published_at if article is not None else None) or self.created_at
 
     @property
+    def checked_text(self) -> str:
+        """The claim as checked: the desk's wording, or the sentence as it appeared."""
+        return self.checked_wording.strip() or self.text
+
+    @property
     def current_verdict(self) -> "Verdict | None":
         """The current verdict; uses a prefetch of ``verdicts`` when one was made."""
         cache = getattr(self, "_prefetched_objects_cache", {})
@@ -203,7 +212,9 @@ class Verdict(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
     rating = models.CharField(max_length=16, choices=ratings.CHOICES, blank=True)
-    summary = models.TextField(blank=True)
+    headline = models.CharField(max_length=300, blank=True, help_text="The fact-check's public title.")
+    summary = models.TextField(blank=True, help_text="The short answer.")
+    body = models.TextField(blank=True, help_text="The explanation, in Markdown (sanitized when shown).")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -297,3 +308,33 @@ class ArticleExtraction(models.Model):
 
     def __str__(self) -> str:
         return f"Article {self.article_id} extracted at {self.extracted_at:%Y-%m-%d %H:%M}"
+
+
+class DeskProfile(models.Model):
+    """What the public sees of a desk user: the name on a fact-check's byline."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="desk_profile"
+    )
+    display_name = models.CharField(
+        max_length=150, blank=True, help_text="The name on public bylines; empty means the full name."
+    )
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.user)
+
+
+def public_name(user) -> str:
+    """The byline name of ``user``: their display name, else their full name, else the username.
+
+    Reads ``user.desk_profile`` (``select_related("author__desk_profile")`` avoids a query).
+    """
+    if user is None:
+        return ""
+    try:
+        profile = user.desk_profile
+    except DeskProfile.DoesNotExist:
+        profile = None
+    if profile is not None and profile.display_name.strip():
+        return profile.display_name.strip()
+    return user.get_full_name().strip() or user.get_username()

@@ -185,12 +185,18 @@ def claimreview_build(
         {
             "@type": "ClaimReview",
             "url": factcheck_url(claim=claim, site_url=site_url),
-            "claimReviewed": " ".join(claim.text.split()) if full_claim else claim_reviewed_text(claim.text),
+            "claimReviewed": (
+                " ".join(claim.checked_text.split())
+                if full_claim
+                else claim_reviewed_text(claim.checked_text)
+            ),
             "author": organisation(name=organisation_name, site_url=site_url),
             "datePublished": _iso(first),
             "inLanguage": review_language(claim=claim),
         }
     )
+    if verdict.headline:
+        review["headline"] = verdict.headline
     if last and first and last > first:
         review["dateModified"] = _iso(last)
     review["reviewRating"] = review_rating(verdict=verdict)

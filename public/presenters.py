@@ -3,8 +3,9 @@
 from django.utils.safestring import SafeString, mark_safe
 
 from core.links import safe_url
+from core.markup import markdown_to_html
 from factcheck import ratings
-from factcheck.models import Claim, Verdict
+from factcheck.models import Claim, Verdict, public_name
 from public.claimreview import (
     claimreview_build,
     factcheck_dates,
@@ -27,7 +28,8 @@ def factcheck_card(claim: Claim) -> dict:
     first, last = factcheck_dates(claim=claim)
     return {
         "slug": factcheck_slug(claim=claim),
-        "text": claim.text,
+        "headline": verdict.headline if verdict else "",
+        "text": claim.checked_text,
         "claimant": claim.claimant,
         "rating": rating_badge(verdict.rating if verdict else ""),
         "published": first,
@@ -44,10 +46,15 @@ def factcheck_detail(claim: Claim) -> dict:
         **card,
         "url": review["url"],
         "quote": claim.quote,
+        "said": claim.text,
         "appearance": _appearance(claim),
         "summary": verdict.summary,
+        # Markdown through the allow-list sanitizer (core.markup): safe to mark.
+        "body_html": mark_safe(markdown_to_html(verdict.body)),  # noqa: S308
         "version": verdict.version,
         "sources": [_source(s) for s in verdict.sources.all()],
+        "author": public_name(verdict.author),
+        "reviewer": public_name(verdict.reviewer),
         "corrections": corrections_log(claim),
         "jsonld": jsonld_block(review),
     }
@@ -82,7 +89,8 @@ def _source(source) -> dict:
 
 
 def corrections_log(claim: Claim) -> list[dict]:
-    """Each published correction, oldest first: its date, its note and the verdict it replaced."""
+    """Each published correction, oldest first: its date, its note, what changed (before →
+    after) and the verdict it replaced. Uses the ``verdicts`` and ``sources`` prefetches."""
     versions = published_versions(claim=claim)
     log = []
     for earlier, later in zip(versions, versions[1:], strict=False):
@@ -93,9 +101,40 @@ def corrections_log(claim: Claim) -> list[dict]:
                 "version": later.version,
                 "previous": _previous(earlier),
                 "rating_changed": earlier.rating != later.rating,
+                "changes": verdict_changes(earlier, later),
             }
         )
     return log
+
+
+def verdict_changes(before: Verdict, after: Verdict) -> list[dict]:
+    """What a correction changed, in words: ``{"what", "before", "after"}`` per change.
+
+    The rating shows its labels ("Half true → False"); a text shows both versions; the
+    sources say which were added and removed.
+    """
+    changes = []
+    if before.rating != after.rating:
+        changes.append(
+            {
+                "what": "Rating",
+                "before": rating_badge(before.rating)["label"],
+                "after": rating_badge(after.rating)["label"],
+            }
+        )
+    for field, what in (("headline", "Headline"), ("summary", "Short answer"), ("body", "Explanation")):
+        old, new = getattr(before, field).strip(), getattr(after, field).strip()
+        if old != new:
+            changes.append({"what": what, "before": old or "(none)", "after": new or "(none)"})
+    old_sources = {s.url: s for s in before.sources.all()}
+    new_sources = {s.url: s for s in after.sources.all()}
+    added = [new_sources[url].title or url for url in new_sources if url not in old_sources]
+    removed = [old_sources[url].title or url for url in old_sources if url not in new_sources]
+    if added:
+        changes.append({"what": "Sources added", "before": "", "after": "; ".join(added)})
+    if removed:
+        changes.append({"what": "Sources removed", "before": "; ".join(removed), "after": ""})
+    return changes
 
 
 def _previous(verdict: Verdict) -> dict:

@@ -23,7 +23,10 @@ def _with_versions(queryset: QuerySet[Claim], *, sources: bool) -> QuerySet[Clai
     """Article and outlet joined, every verdict version prefetched (with sources if asked)."""
     versions = Verdict.objects.order_by("-version")
     if sources:
-        versions = versions.prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+        # The page: sources, and the byline's names (author and reviewer with their profiles).
+        versions = versions.select_related("author__desk_profile", "reviewer__desk_profile").prefetch_related(
+            Prefetch("sources", queryset=Source.objects.order_by("id"))
+        )
     return queryset.select_related("article__outlet").prefetch_related(
         Prefetch("verdicts", queryset=versions)
     )

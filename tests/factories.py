@@ -55,6 +55,7 @@ class VerdictFactory(factory.django.DjangoModelFactory):
 
     claim = factory.SubFactory(ClaimFactory)
     rating = "false"
+    headline = "Unemployment rose in March, it did not fall"
     summary = "Official statistics show unemployment rose to 5.1% in March."
 
 

@@ -35,7 +35,7 @@ from factcheck import workflow
 from factcheck.models import Claim, Verdict
 from factcheck.services.claims import StaleClaimEdit, claim_update
 
-EDITABLE_ON_CHANGE = ["claimant", "claim_type", "quote", "priority", "due_date"]
+EDITABLE_ON_CHANGE = ["checked_wording", "claimant", "claim_type", "quote", "priority", "due_date"]
 # The read-only "Details" of an existing claim's page.
 DETAILS = ["origin", "checkworthiness", "score_reasons", "created_by", "created_at", "updated_at"]
 
@@ -45,13 +45,34 @@ class ClaimForm(forms.ModelForm):
 
     class Meta:
         model = Claim
-        fields = ["text", "claimant", "article", "claim_type", "quote", "priority", "due_date", "version"]
+        fields = [
+            "text",
+            "checked_wording",
+            "claimant",
+            "article",
+            "claim_type",
+            "quote",
+            "priority",
+            "due_date",
+            "version",
+        ]
+        labels = {"checked_wording": "Claim as checked"}
+        help_texts = {
+            "checked_wording": "The wording the fact-check is about, shown to readers. Empty: the sentence as it appeared."
+        }
         widgets = {
             "version": forms.HiddenInput,
             "text": forms.Textarea(attrs={"rows": 3}),
+            "checked_wording": forms.Textarea(attrs={"rows": 2}),
             "quote": forms.Textarea(attrs={"rows": 2}),
             "due_date": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The desk starts from the sentence as it appeared; that sentence itself never changes.
+        if self.instance.pk and not self.instance.checked_wording and "checked_wording" in self.fields:
+            self.initial["checked_wording"] = self.instance.text
 
     def clean(self):
         cleaned = super().clean()
@@ -206,7 +227,7 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
                 ("Desk", {"fields": ["priority", "due_date"]}),
             ]
         return [
-            ("Claim", {"fields": ["text_readonly", "claimant", "claim_type", "quote"]}),
+            ("Claim", {"fields": ["text_readonly", "checked_wording", "claimant", "claim_type", "quote"]}),
             ("Desk", {"fields": ["priority", "due_date", "version"]}),
             (
                 "Details",

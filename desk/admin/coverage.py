@@ -9,7 +9,6 @@ to the small views below, which only check permissions and call ``coverage.servi
 import textwrap
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -99,16 +98,27 @@ def _differences(match: CoverageMatch) -> str:
     return format_html('<span class="desk-warning">Figures differ: {}</span>', match.differences)
 
 
-def _buttons(match: CoverageMatch) -> str:
-    """Submit buttons that post (with the page's CSRF token) to this match's action views."""
-    if match.pk is None:
+def may_decide(user) -> bool:
+    """Confirming and rejecting matches: the permission the decision views check."""
+    return user.has_perm("coverage.change_coveragematch")
+
+
+def may_use_verdict(user) -> bool:
+    """Copying a prior verdict writes the claim's draft verdict: both permissions are needed."""
+    return may_decide(user) and user.has_perm("factcheck.change_verdict")
+
+
+def _buttons(match: CoverageMatch, user) -> str:
+    """Submit buttons that post (with the page's CSRF token) to this match's action views;
+    only those ``user`` may use."""
+    if match.pk is None or user is None or not may_decide(user):
         return ""
     actions = []
     if match.status != MatchStatus.CONFIRMED:
         actions.append(("confirm", "Confirm"))
     if match.status != MatchStatus.REJECTED:
         actions.append(("reject", "Reject"))
-    if match.prior_factcheck_id or match.prior_claim_id:
+    if (match.prior_factcheck_id or match.prior_claim_id) and may_use_verdict(user):
         actions.append(("use-verdict", "Use this verdict"))
     return format_html_join(
         " ",
@@ -163,6 +173,13 @@ class CoverageMatchInline(admin.TabularInline):
         self.searched_items = lambda: SearchDoc.objects.count()
         return super().get_formset(request, obj, **kwargs)
 
+    def get_fields(self, request, obj=None):
+        # Inline instances are made per request, so the buttons can ask who is looking.
+        self._user = request.user
+        if not may_decide(request.user):
+            return [name for name in self.fields if name != "decide"]
+        return self.fields
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -180,7 +197,7 @@ class CoverageMatchInline(admin.TabularInline):
 
     @admin.display(description="Decide")
     def decide(self, match):
-        return _buttons(match)
+        return _buttons(match, getattr(self, "_user", None))
 
 
 @admin.register(CoverageMatch)
@@ -218,6 +235,12 @@ class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_list_display(self, request):
+        self._request_user = request.user
+        if not may_decide(request.user):
+            return [name for name in self.list_display if name != "decide"]
+        return self.list_display
+
     @admin.display(description="Matched")
     def prior_coverage(self, match):
         return _target_link(match)
@@ -232,7 +255,7 @@ class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
     @admin.display(description="Decide")
     def decide(self, match):
-        return _buttons(match)
+        return _buttons(match, getattr(self, "_request_user", None))
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(_CURRENT_VERDICTS)
@@ -279,10 +302,14 @@ class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/coverage/coveragematch/quality.html", context)
 
     def _match(self, request, pk) -> CoverageMatch:
-        match = get_object_or_404(CoverageMatch.objects.select_related(*_TARGETS), pk=pk)
-        if not self.has_change_permission(request, match):
-            raise PermissionDenied
-        return match
+        return get_object_or_404(CoverageMatch.objects.select_related(*_TARGETS), pk=pk)
+
+    def _refused(self, request, match, allowed: bool, what: str):
+        """A decision the user may not take: the claim page with the reason, never a bare 403."""
+        if allowed:
+            return None
+        self.message_user(request, f"Only a Fact-checker or an Editor may {what}.", messages.ERROR)
+        return self._back(request, match)
 
     def _back(self, request, match):
         target = request.POST.get("next") or request.headers.get("referer", "")
@@ -292,6 +319,8 @@ class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
     def _decide_one(self, request, pk, service, done):
         match = self._match(request, pk)
+        if refused := self._refused(request, match, may_decide(request.user), "decide on prior coverage"):
+            return refused
         try:
             service(match=match, actor=request.user)
         except ApplicationError as exc:
@@ -315,6 +344,9 @@ class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
     def _use_verdict(self, request, pk):
         match = self._match(request, pk)
+        allowed = may_use_verdict(request.user)
+        if refused := self._refused(request, match, allowed, "copy a prior verdict into the draft"):
+            return refused
         try:
             verdict = coverage.verdict_draft_from_match(match=match, actor=request.user)
         except ApplicationError as exc:

@@ -1,19 +1,22 @@
 """What the claim page shows around the claim form: context, buttons, verdict, matches, history."""
 
 from django.db.models import Prefetch
+from django.utils.safestring import mark_safe
 
+from core.markup import markdown_to_html
 from desk.admin import display
 from desk.admin.actions import assignable_users
 from desk.admin.verdict_forms import verdict_forms
 from factcheck import ratings, workflow
-from factcheck.models import Claim, ClaimState, ReviewEvent, Source
+from factcheck.models import Claim, ClaimState, ReviewEvent, Source, public_name
 
 
 def claim_page_context(request, claim: Claim, *, verdict_form=None, source_formset=None) -> dict:
     """Template context for the panels of the claim page (each panel a few queries at most)."""
-    transitions = workflow.available_transitions(claim, request.user)
+    options = workflow.transition_options(claim, request.user)
+    transitions = [spec for spec, reason in options if reason is None]
     verdicts = list(
-        claim.verdicts.select_related("author", "reviewer")
+        claim.verdicts.select_related("author__desk_profile", "reviewer__desk_profile")
         .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
         .order_by("-version")
     )
@@ -29,11 +32,21 @@ def claim_page_context(request, claim: Claim, *, verdict_form=None, source_forms
         "desk_article_context": _article_context(claim),
         "desk_context_problem": _context_problem(claim),
         "desk_transitions": transitions,
+        # Every transition the role has from this state: a button, or greyed with the reason.
+        "desk_transition_options": [
+            {"spec": spec, "reason": reason} for spec, reason in options if spec.name != "comment"
+        ],
+        "desk_next_step": workflow.next_step(claim),
         "desk_can_comment": any(t.name == "comment" for t in transitions),
         "desk_assignees": assignable_users() if any(t.name == "assign" for t in transitions) else [],
         "desk_rating_choices": ratings.CHOICES,
         "desk_current_verdict": current,
         "desk_current_rating": display.rating_label(current.rating if current else None),
+        "desk_current_body_html": mark_safe(markdown_to_html(current.body)) if current else "",  # noqa: S308
+        "desk_byline": {
+            "author": public_name(current.author) if current else "",
+            "reviewer": public_name(current.reviewer) if current else "",
+        },
         "desk_pending_correction": pending,
         "desk_pending_rating": display.rating_label(pending.rating) if pending else None,
         "desk_earlier_verdicts": [v for v in verdicts if not v.is_current and v is not pending],
@@ -56,11 +69,18 @@ EVENT_LABELS = {
 }
 
 
+def event_label(transition: str) -> str:
+    """The words for a review event's code: the transition's label, or the edit's."""
+    spec = workflow.TRANSITIONS.get(transition)
+    return spec.label if spec else EVENT_LABELS.get(transition, transition.replace("_", " ").capitalize())
+
+
 def _events(claim: Claim) -> list[ReviewEvent]:
-    events = list(ReviewEvent.objects.filter(claim=claim).select_related("actor").order_by("at", "id"))
+    """The claim's history, newest first, each event with its label and the actor's name."""
+    events = list(ReviewEvent.objects.filter(claim=claim).select_related("actor").order_by("-at", "-id"))
     for event in events:
-        spec = workflow.TRANSITIONS.get(event.transition)
-        event.desk_label = spec.label if spec else EVENT_LABELS.get(event.transition, event.transition)
+        event.desk_label = event_label(event.transition)
+        event.desk_actor = workflow.display_name(event.actor) if event.actor_id else "system"
     return events
 
 

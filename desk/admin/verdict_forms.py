@@ -12,13 +12,32 @@ from factcheck.models import Verdict
 
 
 class VerdictForm(forms.Form):
+    headline = forms.CharField(
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"size": 70, "placeholder": "The fact-check's public title"}),
+    )
     rating = forms.ChoiceField(choices=[("", "— not rated yet —"), *ratings.CHOICES], required=False)
     summary = forms.CharField(
+        label="Short answer",
         widget=forms.Textarea(
-            attrs={"rows": 4, "cols": 70, "placeholder": "What the evidence shows, in a sentence or more."}
+            attrs={"rows": 3, "cols": 70, "placeholder": "What the evidence shows, in a sentence or more."}
         ),
         required=False,
         max_length=10_000,
+    )
+    body = forms.CharField(
+        label="Explanation",
+        widget=forms.Textarea(
+            attrs={
+                "rows": 10,
+                "cols": 70,
+                "placeholder": "The full explanation, in Markdown: paragraphs, ## headings, - lists, "
+                "**bold**, > quotes, [links](https://…).",
+            }
+        ),
+        required=False,
+        max_length=100_000,
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -54,11 +73,22 @@ def source_rows(formset) -> list[dict]:
     ]
 
 
+# The verdict form's fields that a transition posted from the claim page may carry.
+VERDICT_FIELD_LABELS = {
+    "headline": "headline",
+    "rating": "rating",
+    "summary": "short answer",
+    "body": "explanation",
+}
+
+
 def verdict_forms(current: Verdict | None, data=None) -> tuple[VerdictForm, forms.BaseFormSet]:
     """Bound (``data``) or initial forms for ``current`` (``None``: no verdict yet)."""
     initial = {
+        "headline": current.headline if current else "",
         "rating": current.rating if current else "",
         "summary": current.summary if current else "",
+        "body": current.body if current else "",
         "revision": current.revision if current else 0,
     }
     sources = [

@@ -21,7 +21,12 @@ from django.views.decorators.http import require_POST
 
 from desk.admin import display
 from desk.admin.filters import overdue_q
-from desk.admin.verdict_save import save_verdict_from_post
+from desk.admin.verdict_save import (
+    UnsavedVerdict,
+    save_carried_verdict,
+    save_verdict_from_post,
+    show_verdict_again,
+)
 from factcheck import ratings, workflow
 from factcheck.models import Claim, ClaimState
 
@@ -37,18 +42,39 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(required=False, min_value=1)
     assignee = forms.ModelChoiceField(queryset=get_user_model().objects.all(), required=False)
     rating = forms.ChoiceField(choices=[("", ""), *ratings.CHOICES], required=False)
+    headline = forms.CharField(required=False, max_length=300)
     summary = forms.CharField(required=False, max_length=10_000)
+    body = forms.CharField(required=False, max_length=100_000)
 
     def params_for(self, spec) -> dict:
         """The keyword parameters ``spec`` accepts, from what was posted."""
         data = self.cleaned_data
-        params = {}
+        params: dict = {}
         if "assignee" in spec.params and data.get("assignee") is not None:
             params["assignee"] = data["assignee"]
-        for name in ("rating", "summary"):
+        for name in ("rating", "headline", "summary"):
             if name in spec.params and data.get(name):
                 params[name] = data[name]
+        if "body" in spec.params and "body" in self.data:
+            params["body"] = data.get("body") or ""
+        if "sources" in spec.params and "source_url" in self.data:
+            params["sources"] = posted_sources(self.data)
         return params
+
+
+def posted_sources(data) -> list[dict]:
+    """The correction's source rows (parallel ``source_url``/``title``/``publisher`` lists);
+    a row without an address is dropped: that is how a source is removed."""
+    urls, titles = data.getlist("source_url"), data.getlist("source_title")
+    publishers = data.getlist("source_publisher")
+    rows = []
+    for i, url in enumerate(urls[:100]):
+        if not url.strip():
+            continue
+        title = titles[i] if i < len(titles) else ""
+        publisher = publishers[i] if i < len(publishers) else ""
+        rows.append({"url": url.strip(), "title": title.strip(), "publisher": publisher.strip()})
+    return rows
 
 
 def _change_url(claim_id: int) -> str:
@@ -64,7 +90,7 @@ def transition(model_admin):
             raise Http404(f"No transition named {name!r}")
         claim = get_object_or_404(Claim.objects.select_related("article"), pk=object_id)
         if not model_admin.has_view_permission(request, claim):
-            raise PermissionDenied
+            return _refuse(request, "You may not see this claim.", reverse("admin:index"))
         form = TransitionForm(request.POST)
         spec = workflow.TRANSITIONS[name]
         if not form.is_valid():
@@ -72,6 +98,15 @@ def transition(model_admin):
             messages.error(request, f"{spec.label}: {problems}")
             return redirect(_change_url(claim.pk))
         label = spec.label
+        # The verdict form on the page rides along: its edits are saved first, or the
+        # transition is not taken and the page comes back with what was typed.
+        try:
+            saved = save_carried_verdict(request, claim) if claim.state in ClaimState.IN_WORK else []
+        except UnsavedVerdict as exc:
+            messages.error(request, f"{label} was not done: {exc.reason}.")
+            return show_verdict_again(model_admin, request, claim)
+        if saved:
+            messages.info(request, f"Your edits of the {', '.join(saved)} were saved first.")
         try:
             claim = workflow.transition(
                 claim,
@@ -90,6 +125,12 @@ def transition(model_admin):
     return view
 
 
+def _refuse(request, reason: str, url: str):
+    """A refused POST: back to an admin page with the reason, never a bare 403 body."""
+    messages.error(request, reason)
+    return redirect(url)
+
+
 def verdict_save(model_admin):
     """POST ``<id>/verdict/``: save the current verdict and its sources, refusing stale edits."""
 
@@ -97,7 +138,7 @@ def verdict_save(model_admin):
     def view(request, object_id: int):
         claim = get_object_or_404(Claim, pk=object_id)
         if not model_admin.has_view_permission(request, claim):
-            raise PermissionDenied
+            return _refuse(request, "You may not see this claim.", reverse("admin:index"))
         return save_verdict_from_post(model_admin, request, claim)
 
     return view

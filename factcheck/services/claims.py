@@ -16,7 +16,9 @@ from factcheck.models import Claim, ClaimState
 from factcheck.signals import claims_created
 from factcheck.workflow import WorkflowError, stale_reason
 
-EDITABLE_FIELDS = frozenset({"text", "claimant", "claim_type", "quote", "priority", "due_date"})
+EDITABLE_FIELDS = frozenset(
+    {"text", "checked_wording", "claimant", "claim_type", "quote", "priority", "due_date"}
+)
 _SPACE = re.compile(r"\s+")
 
 

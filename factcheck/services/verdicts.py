@@ -8,8 +8,6 @@ silently, and writes a ReviewEvent so the history shows who wrote what (the two-
 rule also binds whoever edited the verdict).
 """
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,11 +15,12 @@ from django.utils import timezone
 from factcheck import ratings
 from factcheck.models import Claim, ClaimState, ReviewEvent, Source, Verdict
 from factcheck.selectors import verdict_next_version
+from factcheck.sources import SourceProblem, source_clean, sources_clean
 from factcheck.workflow import WorkflowError, stale_reason
 
 SUMMARY_MAX_CHARS = 10_000
-MAX_SOURCES = 50
-_url_validator = URLValidator(schemes=["http", "https"])
+HEADLINE_MAX_CHARS = 300
+BODY_MAX_CHARS = 100_000
 
 
 class VerdictEditRefused(WorkflowError):
@@ -62,6 +61,8 @@ def verdict_save(
     summary: str,
     expected_revision: int | None = None,
     sources: list[dict] | None = None,
+    headline: str | None = None,
+    body: str | None = None,
 ) -> Verdict:
     """Create the claim's current verdict or update it; refuse if ``expected_revision`` is stale.
 
@@ -70,21 +71,21 @@ def verdict_save(
     completeness. ``sources``, when given, replaces the verdict's source list in the same
     transaction (dicts with ``url`` and optionally ``title``, ``publisher``,
     ``accessed_at``, ``note``), as a verdict form with a source formset submits it.
+    ``headline`` and ``body`` (Markdown), when given, replace the verdict's; ``None`` keeps them.
     """
     rating, summary = (rating or "").strip(), (summary or "").strip()
     on_scale = ratings.rating_for(rating) if rating else None
     if rating and on_scale is None:
         raise VerdictEditRefused(f"“{rating}” is not a rating on the scale.")
-    if len(summary) > SUMMARY_MAX_CHARS:
-        raise VerdictEditRefused(f"The summary is too long (at most {SUMMARY_MAX_CHARS} characters).")
+    text = text_fields_clean(summary=summary, headline=headline, body=body)
     cleaned = None if sources is None else _clean_sources(sources)
     with transaction.atomic():
         locked = _lock_editable(claim, user, "factcheck.change_verdict")
         verdict = Verdict.objects.filter(claim=locked, is_current=True).first()
         if verdict is None:
-            verdict = _create(locked, user, rating, summary, expected_revision)
+            verdict = _create(locked, user, rating, text, expected_revision)
         else:
-            _update(verdict, rating, summary, expected_revision)
+            _update(verdict, rating, text, expected_revision)
         if cleaned is not None:
             _replace_sources(verdict, cleaned)
         label = on_scale.label if on_scale is not None else "none"
@@ -93,51 +94,56 @@ def verdict_save(
     return verdict
 
 
-def _create(claim: Claim, user, rating: str, summary: str, expected_revision: int | None) -> Verdict:
+def text_fields_clean(
+    *, summary: str | None = None, headline: str | None = None, body: str | None = None
+) -> dict:
+    """The given text fields, stripped, or ``VerdictEditRefused`` naming the one too long."""
+    limits = {"headline": HEADLINE_MAX_CHARS, "summary": SUMMARY_MAX_CHARS, "body": BODY_MAX_CHARS}
+    labels = {"headline": "headline", "summary": "summary", "body": "explanation"}
+    given = {"summary": summary, "headline": headline, "body": body}
+    cleaned = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        value = " ".join(value.split()) if name == "headline" else value.strip()
+        if len(value) > limits[name]:
+            raise VerdictEditRefused(
+                f"The {labels[name]} is too long ({len(value)} characters; at most {limits[name]})."
+            )
+        cleaned[name] = value
+    return cleaned
+
+
+def _create(claim: Claim, user, rating: str, text: dict, expected_revision: int | None) -> Verdict:
     if expected_revision:
         raise VerdictEditRefused("This verdict was removed by another editor; reload and try again.")
     version = verdict_next_version(claim_id=claim.pk)
-    return Verdict.objects.create(claim=claim, rating=rating, summary=summary, author=user, version=version)
+    return Verdict.objects.create(claim=claim, rating=rating, author=user, version=version, **text)
 
 
-def _update(verdict: Verdict, rating: str, summary: str, expected_revision: int | None) -> None:
+def _update(verdict: Verdict, rating: str, text: dict, expected_revision: int | None) -> None:
     if expected_revision is not None and verdict.revision != expected_revision:
         raise VerdictEditRefused(stale_reason(verdict, "verdict"))
     # Compare-and-set too, for backends where the claim row lock is not a real lock.
     if not Verdict.objects.filter(pk=verdict.pk, revision=verdict.revision).update(
-        rating=rating, summary=summary, revision=F("revision") + 1, updated_at=timezone.now()
+        rating=rating, revision=F("revision") + 1, updated_at=timezone.now(), **text
     ):
         raise VerdictEditRefused(stale_reason(verdict, "verdict"))
     verdict.refresh_from_db()
 
 
 def _clean_source(data: dict) -> dict:
-    url = str(data.get("url") or "").strip()
     try:
-        _url_validator(url)
-    except ValidationError:
-        raise VerdictEditRefused(f"“{url[:200]}” is not a web address (http:// or https://).") from None
-    cleaned: dict = {
-        "url": url,
-        "title": str(data.get("title") or "").strip(),
-        "publisher": str(data.get("publisher") or "").strip(),
-        "note": str(data.get("note") or "").strip(),
-        "accessed_at": data.get("accessed_at") or timezone.localdate(),
-    }
-    if len(url) > 2000 or len(cleaned["title"]) > 500 or len(cleaned["publisher"]) > 200:
-        raise VerdictEditRefused(f"The address, title or publisher of “{url[:200]}” is too long.")
-    return cleaned
+        return source_clean(data)
+    except SourceProblem as exc:
+        raise VerdictEditRefused(exc.reason) from None
 
 
 def _clean_sources(sources: list[dict]) -> list[dict]:
-    if len(sources) > MAX_SOURCES:
-        raise VerdictEditRefused(f"A verdict lists at most {MAX_SOURCES} sources.")
-    cleaned = [_clean_source(data) for data in sources]
-    urls = [c["url"] for c in cleaned]
-    duplicate = next((u for u in urls if urls.count(u) > 1), None)
-    if duplicate:
-        raise VerdictEditRefused(f"“{duplicate[:200]}” is listed twice.")
-    return cleaned
+    try:
+        return sources_clean(sources)
+    except SourceProblem as exc:
+        raise VerdictEditRefused(exc.reason) from None
 
 
 def _replace_sources(verdict: Verdict, cleaned: list[dict]) -> None:

@@ -5,6 +5,8 @@ Public interface (the admin, the API, commands and tests use only these names)::
     transition(claim, name, *, user, note="", expected_version=None, **params) -> Claim
     check(claim, name, *, user, note=None, **params) -> str | None   # why not, or None
     available_transitions(claim, user) -> list[Transition]           # .name .label .needs_note
+    transition_options(claim, user) -> list[(Transition, reason | None)]  # every one the role has here
+    next_step(claim) -> str                                          # who must act next
     TRANSITIONS: dict[str, Transition]
     TransitionNotAllowed (a WorkflowError; ``.reason`` is a sentence for the user)
 
@@ -16,8 +18,10 @@ from factcheck.workflow.engine import (
     WorkflowError,
     available_transitions,
     check,
+    next_step,
     stale_reason,
     transition,
+    transition_options,
 )
 from factcheck.workflow.guards import display_name
 from factcheck.workflow.registry import TRANSITIONS, Transition
@@ -30,6 +34,8 @@ __all__ = [
     "available_transitions",
     "check",
     "display_name",
+    "next_step",
     "stale_reason",
     "transition",
+    "transition_options",
 ]

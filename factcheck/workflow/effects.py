@@ -10,6 +10,7 @@ from django.utils import timezone
 from factcheck.models import Claim, ReviewEvent, Source, Verdict
 from factcheck.selectors import verdict_next_version
 from factcheck.signals import claim_transitioned
+from factcheck.sources import sources_clean
 from factcheck.tasks import send_review_event_email as send_review_event_email_task
 
 logger = logging.getLogger(__name__)
@@ -36,30 +37,31 @@ def _publish(claim: Claim, user, params: dict) -> None:
 
 
 def _correct(claim: Claim, user, params: dict) -> None:
-    """Propose a correction: the next verdict version, neither current nor published, with the
-    current version's sources copied. The current version stays public until it is approved."""
+    """Propose a correction: the next verdict version, neither current nor published. What the
+    proposal does not change (rating, headline, summary, explanation, sources) is copied from
+    the current version, which stays public until the correction is approved."""
     old = Verdict.objects.select_for_update().get(claim=claim, is_current=True)
     new = Verdict.objects.create(
         claim=claim,
         rating=params.get("rating") or old.rating,
+        headline=" ".join((params.get("headline") or old.headline).split()),
         summary=(params.get("summary") or old.summary).strip(),
+        body=(old.body if params.get("body") is None else params["body"]).strip(),
         author=user,
         version=verdict_next_version(claim_id=claim.pk),
         is_current=False,
         correction_note=params["correction_note"].strip(),
         published_at=None,
     )
-    Source.objects.bulk_create(
-        Source(
-            verdict=new,
-            url=s.url,
-            title=s.title,
-            publisher=s.publisher,
-            accessed_at=s.accessed_at,
-            note=s.note,
-        )
-        for s in old.sources.all()
-    )
+    fields = ("url", "title", "publisher", "accessed_at", "note")
+    kept = {s.url: {name: getattr(s, name) for name in fields} for s in old.sources.all()}
+    if params.get("sources") is not None:
+        # A source kept from the published version keeps its access date and note.
+        given = [{**kept.get(row.get("url", "").strip(), {}), **row} for row in params["sources"]]
+        rows = sources_clean(given)
+    else:
+        rows = list(kept.values())
+    Source.objects.bulk_create(Source(verdict=new, **row) for row in rows)
 
 
 def _approve_correction(claim: Claim, user, params: dict) -> None:

@@ -91,6 +91,44 @@ def available_transitions(claim: Claim, user) -> list[Transition]:
     return [spec for spec in TRANSITIONS.values() if _refusal(spec, facts) is None]
 
 
+def transition_options(claim: Claim, user) -> list[tuple[Transition, str | None]]:
+    """Every transition ``user``'s role may ever take from the claim's state, with the reason
+    it is unavailable now (``None``: available), in diagram order.
+
+    A transition the role never holds, or one that does not start from this state, is
+    left out: the page shows no control that the user could never use here.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    facts = Facts(claim, user)
+    return [
+        (spec, _refusal(spec, facts))
+        for spec in TRANSITIONS.values()
+        if claim.state in spec.sources and user.has_perm(spec.permission)
+    ]
+
+
+NEXT_STEP = {
+    ClaimState.CANDIDATE: "A Fact-checker or an Editor selects it for checking or dismisses it.",
+    ClaimState.DISMISSED: "Dismissed. A Fact-checker or an Editor may reopen it.",
+    ClaimState.SELECTED: "Waiting for a Fact-checker to start research.",
+    ClaimState.RESEARCHING: "Waiting for {who} to write the verdict and submit it for review.",
+    ClaimState.IN_REVIEW: "Waiting for an Editor's review (not the verdict's author).",
+    ClaimState.APPROVED: "Approved. Waiting for an Editor to publish it.",
+    ClaimState.PUBLISHED: "Published. An Editor may propose a correction.",
+}
+
+
+def next_step(claim: Claim) -> str:
+    """Who must act next on ``claim``, in one sentence (uses a ``verdicts`` prefetch if made)."""
+    if claim.state == ClaimState.PUBLISHED and claim.pending_correction is not None:
+        return "A correction waits for the approval of an Editor other than its proposer."
+    text = NEXT_STEP.get(ClaimState(claim.state), "")
+    assignee = claim.assignee if claim.assignee_id else None
+    who = (assignee.get_full_name() or assignee.get_username()) if assignee is not None else ""
+    return text.format(who=who or "the fact-checker")
+
+
 def _normalise(spec: Transition, note: str, params: dict) -> tuple[str, dict]:
     unknown = set(params) - spec.params
     if unknown:

@@ -14,12 +14,15 @@ from django.contrib.auth import get_user_model
 
 from factcheck import ratings
 from factcheck.models import Claim, ReviewEvent, Verdict
+from factcheck.sources import SourceProblem, sources_clean
 
 # A sentence ends with a full stop, question or exclamation mark (maybe inside quotes or
 # brackets). Anchored at the end, so a long summary costs one linear scan.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\Z")
 MIN_SUMMARY_WORDS = 4
 NOTE_MAX_CHARS = 5000
+HEADLINE_MAX_CHARS = 300
+BODY_MAX_CHARS = 100_000
 
 
 class Facts:
@@ -80,7 +83,9 @@ def summary_problem(summary: str) -> str | None:
 def verdict_complete(facts: Facts) -> str | None:
     verdict = facts.verdict
     if verdict is None:
-        return "Write a verdict first: a rating, a summary and at least one source."
+        return "Write a verdict first: a headline, a rating, a summary and at least one source."
+    if not verdict.headline.strip():
+        return "The verdict needs a headline."
     if not verdict.rating:
         return "The verdict needs a rating."
     if ratings.rating_for(verdict.rating) is None:
@@ -171,6 +176,17 @@ def correction_valid(facts: Facts, note: str, params: dict) -> str | None:
     rating = params.get("rating")
     if rating is not None and ratings.rating_for(rating) is None:
         return f"“{rating}” is not a rating on the scale."
+    if params.get("headline") is not None and len(params["headline"]) > HEADLINE_MAX_CHARS:
+        return f"The headline is too long (at most {HEADLINE_MAX_CHARS} characters)."
+    if params.get("body") is not None and len(params["body"]) > BODY_MAX_CHARS:
+        return f"The explanation is too long (at most {BODY_MAX_CHARS} characters)."
+    if params.get("sources") is not None:
+        try:
+            sources_clean(params["sources"])
+        except SourceProblem as exc:
+            return exc.reason
+        if not params["sources"]:
+            return "A corrected verdict still needs at least one source."
     if params.get("summary") is not None:
         return summary_problem(params["summary"])
     return None

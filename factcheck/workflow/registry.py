@@ -95,7 +95,7 @@ _ALL = (
         FACT_CHECKER_OR_EDITOR,
         "submit verdicts for review",
         style="primary",
-        help="Needs a rating, a summary of at least a sentence and a source.",
+        help="Needs a headline, a rating, a summary of at least a sentence and a source.",
     ),
     _t(
         "request_changes",
@@ -196,7 +196,7 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in _ALL}
 # Keyword parameters a transition accepts besides the note.
 PARAMS: dict[str, frozenset[str]] = {
     "assign": frozenset({"assignee"}),
-    "correct": frozenset({"rating", "summary", "correction_note"}),
+    "correct": frozenset({"rating", "summary", "headline", "body", "sources", "correction_note"}),
 }
 
 # Transitions that move the claim along the diagram; they also reset ``state_changed_at``.

@@ -46,6 +46,7 @@ def _researched(claim, fact_checker):
     verdict_save(
         claim=claim,
         user=fact_checker,
+        headline="The figures say otherwise",
         rating="false",
         summary="Official statistics show it rose to 5.1% in March.",
         sources=[{"url": "https://stats.example.org/march", "title": "Labour market"}],
@@ -281,9 +282,10 @@ def test_submitted_verdict_is_read_only_and_earlier_versions_shown(
     html = response.content.decode()
     assert "Earlier versions" in html and "The April figure was revised." in html
     assert 'id="verdict_form"' not in html
+    # Newest first.
     labels = [e.desk_label for e in response.context["desk_events"]]
-    assert labels[:3] == ["Select for checking", "Start research", "Verdict edited"]
-    assert labels[-2:] == ["Propose a correction", "Approve the correction"]
+    assert labels[-3:] == ["Verdict edited", "Start research", "Select for checking"]
+    assert labels[:2] == ["Approve the correction", "Propose a correction"]
 
 
 def _two_matches(claim):

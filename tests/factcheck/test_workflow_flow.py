@@ -16,7 +16,11 @@ def test_claim_goes_from_candidate_to_published_and_every_step_is_recorded(fact_
     workflow.transition(claim, "start_research", user=fact_checker)
     assert claim.assignee_id == fact_checker.pk
     verdicts.verdict_save(
-        claim=claim, user=fact_checker, rating="false", summary="Official figures show it rose to 5.1%."
+        claim=claim,
+        user=fact_checker,
+        headline="The figures say otherwise",
+        rating="false",
+        summary="Official figures show it rose to 5.1%.",
     )
     verdicts.source_add(claim=claim, user=fact_checker, url="https://stats.example.org/lms")
     workflow.transition(claim, "submit", user=fact_checker)
@@ -55,6 +59,7 @@ def test_a_claim_sent_back_corrected_withdrawn_and_republished_keeps_its_whole_h
         verdict = verdicts.verdict_save(
             claim=claim,
             user=fact_checker,
+            headline="The figures say otherwise",
             rating="false",
             summary=summary,
             sources=[{"url": "https://stats.example.org/lms"}],
@@ -64,6 +69,7 @@ def test_a_claim_sent_back_corrected_withdrawn_and_republished_keeps_its_whole_h
         verdicts.verdict_save(
             claim=claim,
             user=fact_checker,
+            headline="The figures say otherwise",
             rating="false",
             summary=summary,
             expected_revision=verdict.revision,

@@ -44,7 +44,7 @@ def test_corrected_page_lists_each_correction_with_date_note_and_earlier_verdict
     html = client.get(detail_url(claim)).content.decode()
     assert "We misread the seasonally adjusted table; the rate was 4.6%." in html
     assert f'<time datetime="{T_CORRECTED.isoformat()}">9 March 2026, 14:15 UTC</time>' in html
-    assert "rating changed from False" in html
+    assert "rating False → Mostly false" in html
     assert "Earlier verdict (version 1, published 2 March 2026)" in html
     assert "Official statistics show unemployment rose to 5.1% in March." in html  # v1 summary kept
     assert "We rate this claim <strong>Mostly false</strong>" in html

@@ -19,7 +19,11 @@ def _published_claim(fact_checker, editor):
     workflow.transition(claim, "select", user=fact_checker)
     workflow.transition(claim, "start_research", user=fact_checker)
     verdicts.verdict_save(
-        claim=claim, user=fact_checker, rating="false", summary="Police data show a 3% rise."
+        claim=claim,
+        user=fact_checker,
+        headline="The figures say otherwise",
+        rating="false",
+        summary="Police data show a 3% rise.",
     )
     verdicts.source_add(claim=claim, user=fact_checker, url="https://police.example.org/stats")
     workflow.transition(claim, "submit", user=fact_checker)
@@ -62,7 +66,7 @@ def test_publish_correct_unpublish_and_republish_through_the_workflow(
     workflow.transition(claim, "approve_correction", user=other_editor)
     response = client.get(page_url)
     html = response.content.decode()
-    assert "We used the wrong base year." in html and "rating changed from False" in html
+    assert "We used the wrong base year." in html and "rating False → Mostly false" in html
     (review,) = jsonld_blocks(response.content)
     assert review["reviewRating"]["alternateName"] == "Mostly false"
     assert review["datePublished"] == first_published.isoformat(timespec="seconds")
