@@ -309,6 +309,8 @@ class CoverageMatchAdmin(BoundedSearchMixin, admin.ModelAdmin):
         if allowed:
             return None
         self.message_user(request, f"Only a Fact-checker or an Editor may {what}.", messages.ERROR)
+        if not request.user.has_perm("factcheck.view_claim"):
+            return redirect(reverse("admin:index"))
         return self._back(request, match)
 
     def _back(self, request, match):

@@ -59,6 +59,7 @@ def test_fact_checker_and_editor_take_a_claim_to_published(browser, live_server)
     _click_transition(page, "select", "now selected")
     _click_transition(page, "start_research", "now researching")
 
+    page.fill("#id_verdict-headline", "Unemployment rose in March")
     page.select_option("#id_verdict-rating", "false")
     page.fill("#id_verdict-summary", "Official statistics show unemployment rose to 5.1% in March.")
     page.fill("#id_sources-0-url", "https://stats.example.org/labour-market/march")

@@ -291,8 +291,9 @@ def test_admin_use_this_verdict_button(client, match, editor):
 
 def test_admin_refuses_without_permission(client, match):
     client.force_login(UserFactory())  # staff, no role
-    response = client.post(reverse("admin:coverage_coveragematch_confirm", args=[match.pk]))
-    assert response.status_code == 403
+    response = client.post(reverse("admin:coverage_coveragematch_confirm", args=[match.pk]), follow=True)
+    # Refused with a page and the reason, never a bare 403 body.
+    assert "Only a Fact-checker or an Editor may decide on prior coverage." in response.content.decode()
     match.refresh_from_db()
     assert match.status == MatchStatus.SUGGESTED
 

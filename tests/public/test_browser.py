@@ -66,7 +66,8 @@ def test_fact_check_page_screenshot_desktop_and_mobile(live_server, launch):
 
     with launch() as browser:
         page, dialogs, errors = _open(browser, url)
-        assert page.locator("h1").inner_text().startswith("Unemployment fell to 4.2%")
+        assert page.locator("h1").inner_text() == "Unemployment rose in March, it did not fall"
+        assert page.locator(".factcheck__claim").inner_text().startswith("Unemployment fell to 4.2%")
         assert page.locator(".verdict-banner .rating__label").inner_text() == "Mostly false"
         assert page.locator("ol.sources > li").count() == 3
         assert page.locator(".correction").count() == 1
@@ -132,7 +133,7 @@ def test_hostile_claim_never_runs_in_the_browser(live_server, launch):
         page, dialogs, errors = _open(
             browser, f"{live_server.url}/fact-checks/{factcheck_slug(claim=claim)}/"
         )
-        assert page.locator("h1").inner_text() == f"Claim {HOSTILE}"
+        assert page.locator(".factcheck__claim").inner_text() == f"Claim {HOSTILE}"
         data = page.evaluate(
             "JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)"
         )
