@@ -9,6 +9,7 @@ to the small views below, which only check permissions and call ``coverage.servi
 import textwrap
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
