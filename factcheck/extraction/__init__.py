@@ -75,6 +75,7 @@ class Analyser:
         # Transcripts only: per speaker [sentences, questions] so far (its role, s:*).
         self.speakers: dict[str, list[int]] = {}
         self.spoken = 0
+        self.last_low: set[str] = set()  # the last candidate's lower-cased tokens
 
     def _next(self, text: str, speaker: str | None, turn_start: bool):
         if speaker is not None:
@@ -104,6 +105,7 @@ class Analyser:
         self, text: str, start: int, *, speaker: str | None = None, turn_start: bool = False
     ) -> Candidate:
         signals, words, low_toks, low = self._next(text, speaker, turn_start)
+        self.last_low = low
         claimant = find_claimant(text, self.claimants, low) or (speaker or "")
         quote = quoted_words(text) if "f:quote" in signals else ""
         ctype = classify(text, signals, quote=quote, claimant=claimant, low=low)
@@ -188,7 +190,12 @@ def extract(
             turn_start, p = True, p + 1
         cand = analyser.candidate(text[start:end], start, turn_start=turn_start)
         news = news_signals(
-            cand.text, cand.features["signals"], index=len(out), paragraph=p - 1, title=heading
+            cand.text,
+            cand.features["signals"],
+            index=len(out),
+            paragraph=p - 1,
+            title=heading,
+            low=analyser.last_low,
         )
         cand.features["news"] = news
         score, shares = shifted(cand.checkworthiness, news, weights)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .features import wordset
 
@@ -242,6 +243,7 @@ class ClaimantState:
     recent: list[list[Mention]] = field(default_factory=list)
 
 
+@lru_cache(maxsize=8192)  # pure, and names repeat through an article
 def _clean_name(raw: str) -> str:
     words = raw.split()
     # drop everything up to the last title word: "U.S. President Donald Trump"
@@ -258,6 +260,7 @@ def _clean_name(raw: str) -> str:
     return " ".join(words).strip(" ,.")
 
 
+@lru_cache(maxsize=8192)  # pure, and names repeat through an article
 def is_organisation(name: str) -> bool:
     return any(w.lower().strip(".,") in ORG_WORDS for w in name.split()) or bool(
         _ACRONYM_WORD.fullmatch(name.strip(".,"))
@@ -268,11 +271,13 @@ def _is_person(name: str) -> bool:
     return bool(name) and not is_organisation(name) and name.split()[0] not in _NOT_NAMES
 
 
+@lru_cache(maxsize=8192)  # pure, and names repeat through an article
 def _is_fragment(text: str) -> bool:
     """A claimant must hold a word of two letters or more ("U" of "U.S." is none)."""
     return not any(len(w.strip(".,'’")) >= 2 for w in text.split())
 
 
+@lru_cache(maxsize=8192)  # pure, and names repeat through an article
 def _gender_of(mention: str, name: str) -> str:
     lowered = [w.lower() for w in mention.split()]
     if any(w in _FEMALE_TITLES for w in lowered):
@@ -418,6 +423,7 @@ def _from_initials(acronym: str, state: ClaimantState) -> str:
     return ""
 
 
+@lru_cache(maxsize=8192)  # pure, and names repeat through an article
 def _is_name_word(word: str) -> bool:
     bare = word.lower().strip(",.")
     return word[0].isupper() and word not in _NOT_NAMES and bare not in ROLE_WORDS and bare not in TITLES

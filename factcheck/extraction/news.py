@@ -108,9 +108,11 @@ def news_signals(
     index: int,
     paragraph: int,
     title: frozenset[str],
+    low: set[str] | None = None,
 ) -> dict[str, float]:
-    """The ``n:*`` signals of the ``index``-th sentence (0-based), in paragraph ``paragraph``."""
-    low = set(lower_tokens(text))
+    """The ``n:*`` signals of the ``index``-th sentence (0-based), in paragraph ``paragraph``
+    (``low``: its lower-cased tokens, when already at hand)."""
+    low = set(lower_tokens(text)) if low is None else low
     out: dict[str, float] = {}
     if index == 0:
         out["n:lede"] = 1.0
