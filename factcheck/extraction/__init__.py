@@ -184,7 +184,10 @@ def extract(
     heading = title_words(None if cut and text.lstrip().startswith(cut) else title)
     out: list[Candidate] = []
     p = 0
-    for start, end in sentence_spans(text, paragraphs)[:MAX_SENTENCES]:
+    spans = sentence_spans(text, paragraphs)[:MAX_SENTENCES]
+    # One sentence alone (a claim typed in by hand) has no place in an article to weigh.
+    placed = len(spans) > 1
+    for start, end in spans:
         turn_start = False
         while p < len(para_bounds) and para_bounds[p] <= start:
             turn_start, p = True, p + 1
@@ -192,8 +195,8 @@ def extract(
         news = news_signals(
             cand.text,
             cand.features["signals"],
-            index=len(out),
-            paragraph=p - 1,
+            index=len(out) if placed else -1,
+            paragraph=p - 1 if placed else -1,
             title=heading,
             low=analyser.last_low,
         )

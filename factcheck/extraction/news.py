@@ -111,7 +111,8 @@ def news_signals(
     low: set[str] | None = None,
 ) -> dict[str, float]:
     """The ``n:*`` signals of the ``index``-th sentence (0-based), in paragraph ``paragraph``
-    (``low``: its lower-cased tokens, when already at hand)."""
+    (``low``: its lower-cased tokens, when already at hand). An index of -1 says the
+    sentence has no place in an article: no lede or first-paragraph signal."""
     low = set(lower_tokens(text)) if low is None else low
     out: dict[str, float] = {}
     if index == 0:

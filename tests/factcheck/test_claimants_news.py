@@ -294,3 +294,10 @@ def test_extraction_runs_without_the_training_or_embedding_dependencies():
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_a_sentence_alone_gets_no_lede_shift():
+    (alone,) = extract("Unemployment fell to 3.5% in 2023.")
+    (plain,) = extract("Unemployment fell to 3.5% in 2023.", news_weights={})
+    assert alone.checkworthiness == plain.checkworthiness
+    assert "position" not in alone.features
