@@ -21,15 +21,36 @@ def published_factchecks() -> QuerySet[Claim]:
 
 
 def with_verdicts(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-    """Prefetch every verdict version with its sources, so lists stay at a fixed query count."""
+    """Prefetch every verdict version with its sources, and the appearances, so lists stay
+    at a fixed query count."""
     return queryset.select_related("article__outlet").prefetch_related(
         Prefetch(
             "verdicts",
             queryset=Verdict.objects.order_by("-version").prefetch_related(
                 Prefetch("sources", queryset=Source.objects.order_by("id"))
             ),
-        )
+        ),
+        appearances_prefetch(),
     )
+
+
+def appearances_prefetch() -> Prefetch:
+    """A canonical claim's appearances with their article and outlet (one query for a list)."""
+    return Prefetch(
+        "appearances", queryset=Claim.objects.select_related("article__outlet").order_by("created_at", "pk")
+    )
+
+
+def appearances_in_order(claim: Claim) -> list[Claim]:
+    """Where a canonical claim was seen: the claim itself and its appearances, first seen
+    first (an article's publication, else the arrival). Uses ``appearances_prefetch``."""
+    cache = getattr(claim, "_prefetched_objects_cache", {})
+    members = (
+        list(cache["appearances"])
+        if "appearances" in cache
+        else list(claim.appearances.select_related("article__outlet").order_by("created_at", "pk"))
+    )
+    return sorted([claim, *members], key=lambda c: (c.seen_at, c.pk))
 
 
 def verdict_next_version(*, claim_id: int) -> int:

@@ -58,13 +58,13 @@ class ApiKey(models.Model):
 
 
 class Webhook(models.Model):
-    EVENTS = ("published", "corrected", "unpublished")
+    EVENTS = ("published", "corrected", "unpublished", "appeared")
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(max_length=2000)
     secret = models.CharField(max_length=128, help_text="Shared secret for the X-Signature HMAC.")
     events = models.JSONField(
-        default=list, blank=True, help_text="Subset of published, corrected, unpublished."
+        default=list, blank=True, help_text="Subset of published, corrected, unpublished, appeared."
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

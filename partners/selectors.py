@@ -1,7 +1,7 @@
 """The API's querysets: the shared selectors plus the few annotations the feed sorts on."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 
 from factcheck.models import Claim, ClaimOrigin, Verdict
 from factcheck.selectors import published_factchecks, with_verdicts
@@ -39,8 +39,18 @@ def partner_tips(partner) -> QuerySet[Claim]:
     tips = Claim.objects.filter(origin=ClaimOrigin.PARTNER, tip__isnull=False).select_related("tip")
     if partner is not None:
         tips = tips.filter(tip__partner=partner)
-    is_published = published_factchecks().filter(pk=OuterRef("pk"))
-    return tips.annotate(is_published=Exists(is_published)).order_by("-created_at", "-id")
+    # The fact-check that answers a tip: its own, or its canonical claim's once grouped.
+    answer = published_factchecks().filter(pk=Coalesce(OuterRef("same_as_id"), OuterRef("pk")))
+    verdict = Verdict.objects.filter(claim=OuterRef("factcheck_id"), is_current=True).order_by()
+    return (
+        tips.annotate(factcheck_id=Subquery(answer.values("pk")[:1]))
+        .annotate(
+            factcheck_text=Subquery(answer.values("text")[:1]),
+            factcheck_rating=Subquery(verdict.values("rating")[:1]),
+            factcheck_summary=Subquery(verdict.values("summary")[:1]),
+        )
+        .order_by("-created_at", "-id")
+    )
 
 
 def matches_text(terms: list[str]) -> Q:

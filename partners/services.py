@@ -8,6 +8,7 @@ enough: there is nothing to brute-force that a slow hash would protect.
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -15,9 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
+from coverage.grouping import claim_group
 from factcheck.models import Claim, ClaimOrigin, ClaimState
 from factcheck.services.claims import claim_add, claim_fingerprint
 from partners.models import ApiKey, Partner, Tip
+
+logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "fc_"
 _HASH_SCHEME = "hmac-sha256"
@@ -148,7 +152,10 @@ def tip_submit(
     2. look for the partner's own open tip whose claim has the same fingerprint (case,
        spacing and end punctuation do not matter);
     3. otherwise create the ``Claim`` (origin partner, state candidate) and its ``Tip``;
-       matching follows after commit (``claims_created``).
+       matching follows after commit (``claims_created``);
+    4. group the new claim at once (``coverage.grouping.claim_group``), so a tip that repeats
+       a published claim is answered with its fact-check in the response. Should grouping
+       fail here, the tip stands and the queued task (or its sweep) groups it later.
     """
     fingerprint = claim_fingerprint(text)
     with transaction.atomic():
@@ -168,4 +175,8 @@ def tip_submit(
             return TipResult(tip=existing, created=False)
         claim = claim_add(text=text, origin=ClaimOrigin.PARTNER, claimant=claimant, appearance_url=url)
         tip = Tip.objects.create(claim=claim, partner=partner, context=context.strip())
+    try:
+        claim_group(claim_id=claim.pk)
+    except Exception:  # noqa: BLE001 - the tip is saved; the task and the sweep retry grouping
+        logger.exception("Grouping of tip %s failed; the grouping task will retry", claim.pk)
     return TipResult(tip=tip, created=True)

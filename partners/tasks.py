@@ -11,14 +11,15 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, autoretry_for=DATABASE_DOWN, retry_backoff=True, retry_backoff_max=300, max_retries=8)
-def notify_partners(self, event: str, claim_id: int) -> int:
-    """On publish / an approved correction / unpublish: one delivery per subscribed webhook.
+def notify_partners(self, event: str, claim_id: int, appearance_id: int | None = None) -> int:
+    """On publish / an approved correction / unpublish / a new appearance of a published
+    claim (``appearance_id``): one delivery per subscribed webhook.
 
     The body is built here, once, so every retry of every delivery sends the same event.
     """
     from partners import webhooks
 
-    payload = webhooks.webhook_event_build(event=event, claim_id=claim_id)
+    payload = webhooks.webhook_event_build(event=event, claim_id=claim_id, appearance_id=appearance_id)
     if payload is None:
         logger.info("Claim %s no longer fits event %s; no webhook sent", claim_id, event)
         return 0

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core import outbound
 from factcheck.models import Claim
-from partners.api.serializers import FactCheckSerializer
+from partners.api.serializers import AppearanceSerializer, FactCheckSerializer
 from partners.models import Webhook, WebhookDelivery
 from partners.selectors import factcheck_feed
 
@@ -37,11 +37,13 @@ def webhooks_for(*, event: str) -> list[Webhook]:
     return [hook for hook in hooks if not hook.events or event in hook.events]
 
 
-def webhook_event_build(*, event: str, claim_id: int) -> dict | None:
+def webhook_event_build(*, event: str, claim_id: int, appearance_id: int | None = None) -> dict | None:
     """The event body, or None when the claim is gone or no longer matches the event.
 
     ``published``/``corrected`` carry the fact-check as ``fact-checks/{id}/`` shows it (and
-    are dropped if it was unpublished meanwhile); ``unpublished`` carries only the id.
+    are dropped if it was unpublished meanwhile); ``unpublished`` carries only the id;
+    ``appeared`` carries the fact-check and the new ``appearance`` of its claim (dropped
+    unless the fact-check is published and the appearance still belongs to it).
     """
     if event not in EVENTS:
         raise ValueError(f"Unknown webhook event {event!r}; expected one of {', '.join(EVENTS)}.")
@@ -57,8 +59,18 @@ def webhook_event_build(*, event: str, claim_id: int) -> dict | None:
         verdict = claim.current_verdict
         marker = f"{verdict.version}:{verdict.published_at.isoformat()}"
         data = FactCheckSerializer(claim).data
+    body: dict = {"event": event, "created_at": timezone.now().isoformat(), "fact_check": data}
+    if event == "appeared":
+        appearance = (
+            Claim.objects.select_related("article__outlet")
+            .filter(pk=appearance_id, same_as_id=claim_id)
+            .first()
+        )
+        if appearance is None:
+            return None
+        marker, body["appearance"] = f"appearance:{appearance.pk}", AppearanceSerializer(appearance).data
     event_id = hashlib.sha256(f"{event}:{claim_id}:{marker}".encode()).hexdigest()[:32]
-    return {"id": event_id, "event": event, "created_at": timezone.now().isoformat(), "fact_check": data}
+    return {"id": event_id, **body}
 
 
 def webhook_body(payload: dict) -> bytes:

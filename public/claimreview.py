@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from core.links import safe_url
 from factcheck import ratings
 from factcheck.models import Claim, Verdict
+from factcheck.selectors import appearances_in_order
 
 CLAIM_REVIEWED_MAX = 75  # Google: "try to keep claimReviewed under 75 characters"
 SLUG_TEXT_MAX = 60
@@ -120,17 +121,18 @@ def review_rating(*, verdict: Verdict) -> dict:
 
 
 def item_reviewed(*, claim: Claim) -> dict:
-    """The ``Claim`` as it was made: who said it, when, and where it appeared."""
+    """The ``Claim`` as it was made: who said it, when, and everywhere it appeared (the
+    canonical claim and its appearances, first seen first; ``firstAppearance`` the first)."""
     item: dict = {"@type": "Claim", "name": claim.text}
     if claim.claimant:
         item["author"] = {"@type": "Person", "name": claim.claimant}
     article = claim.article
     if article is not None and article.published_at:
         item["datePublished"] = _iso(article.published_at)
-    appearance = _appearance(claim)
-    if appearance:
-        item["appearance"] = [appearance]
-        item["firstAppearance"] = appearance
+    appearances = [a for a in (_appearance(c) for c in appearances_in_order(claim)) if a]
+    if appearances:
+        item["appearance"] = appearances
+        item["firstAppearance"] = appearances[0]
     return item
 
 

@@ -6,6 +6,7 @@ from core.links import safe_url
 from core.markup import markdown_to_html
 from factcheck import ratings
 from factcheck.models import Claim, Verdict, public_name
+from factcheck.selectors import appearances_in_order
 from public.claimreview import (
     claimreview_build,
     factcheck_dates,
@@ -48,6 +49,10 @@ def factcheck_detail(claim: Claim) -> dict:
         "quote": claim.quote,
         "said": claim.text,
         "appearance": _appearance(claim),
+        "appearances": [
+            _appearance(c) | {"text": c.text, "claimant": c.claimant, "date": c.seen_at}
+            for c in appearances_in_order(claim)
+        ],
         "summary": verdict.summary,
         # Markdown through the allow-list sanitizer (core.markup): safe to mark.
         "body_html": mark_safe(markdown_to_html(verdict.body)),  # noqa: S308

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from factcheck.models import Claim, ClaimState, ReviewEvent, Source, Verdict
-from factcheck.selectors import published_factchecks
+from factcheck.selectors import appearances_prefetch, published_factchecks
 
 SEARCH_MAX_CHARS = 200
 
@@ -20,16 +20,18 @@ def _current(field: str) -> Subquery:
 
 
 def _with_versions(queryset: QuerySet[Claim], *, sources: bool) -> QuerySet[Claim]:
-    """Article and outlet joined, every verdict version prefetched (with sources if asked)."""
+    """Article and outlet joined, every verdict version prefetched (with sources and the
+    appearances if asked)."""
     versions = Verdict.objects.order_by("-version")
     if sources:
         # The page: sources, and the byline's names (author and reviewer with their profiles).
         versions = versions.select_related("author__desk_profile", "reviewer__desk_profile").prefetch_related(
             Prefetch("sources", queryset=Source.objects.order_by("id"))
         )
-    return queryset.select_related("article__outlet").prefetch_related(
-        Prefetch("verdicts", queryset=versions)
-    )
+    lookups: list = [Prefetch("verdicts", queryset=versions)]
+    if sources:  # a fact-check's page: it also lists where the claim appeared
+        lookups.append(appearances_prefetch())
+    return queryset.select_related("article__outlet").prefetch_related(*lookups)
 
 
 def factchecks_listed(*, rating: str = "", search: str = "") -> QuerySet[Claim]:
@@ -52,6 +54,11 @@ def factchecks_listed(*, rating: str = "", search: str = "") -> QuerySet[Claim]:
     return _with_versions(queryset.order_by("-public_date", "-pk"), sources=False)
 
 
+def factchecks_for_feed() -> QuerySet[Claim]:
+    """Every published fact-check with its appearances, as the DataFeed lists them."""
+    return factchecks_listed().prefetch_related(appearances_prefetch())
+
+
 def factchecks_index() -> QuerySet[Claim]:
     """Just what a URL list needs (id, text for the slug, public date): the sitemap's query."""
     return (
@@ -63,7 +70,7 @@ def factchecks_index() -> QuerySet[Claim]:
 
 
 def factcheck_for_page(*, pk: int) -> Claim | None:
-    """Any claim with its versions and sources (3 queries); the view decides 200/404/410."""
+    """Any claim with its versions, sources and appearances (4 queries); the view decides 200/404/410."""
     return _with_versions(Claim.objects.filter(pk=pk), sources=True).first()
 
 
@@ -92,8 +99,9 @@ def listing_last_modified() -> dt.datetime | None:
 
 
 def factcheck_last_modified(claim: Claim) -> dt.datetime:
-    """Newest write to the claim or any of its verdict versions (from the prefetch)."""
+    """Newest write to the claim, its verdict versions or its appearances (from the prefetch)."""
     stamps = [claim.updated_at, claim.state_changed_at]
+    stamps += [appearance.updated_at for appearance in claim.appearances.all()]
     for verdict in claim.verdicts.all():
         stamps += [verdict.updated_at, verdict.published_at]
     return max(s for s in stamps if s is not None)

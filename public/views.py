@@ -75,7 +75,7 @@ def rating_scale(request):
 @conditional_public
 def feed_json(request):
     """Every published fact-check as a schema.org DataFeed of ClaimReview (import_claimreview reads it)."""
-    claims = list(selectors.factchecks_listed())
+    claims = list(selectors.factchecks_for_feed())
     feed_url = settings.SITE_URL + reverse("public:feed_json")
     feed = datafeed_build(claims=claims, feed_url=feed_url)
     response = HttpResponse(jsonld_dumps(feed, compact=True), content_type="application/json; charset=utf-8")

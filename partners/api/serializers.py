@@ -10,7 +10,8 @@ from rest_framework import serializers
 
 from core.links import safe_url
 from factcheck import ratings
-from factcheck.models import ClaimState
+from factcheck.models import Claim, ClaimState
+from factcheck.selectors import appearances_in_order
 from public.claimreview import factcheck_url
 
 
@@ -83,6 +84,19 @@ class VerdictSerializer(serializers.Serializer):
     sources = SourceSerializer(many=True, source="sources.all")
 
 
+class AppearanceSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The sentence as it appeared.")
+    claimant = serializers.CharField()
+    seen_at = serializers.DateTimeField(help_text="The article's publication, else when the claim arrived.")
+    article = ArticleSerializer(allow_null=True)
+    url = serializers.SerializerMethodField(
+        help_text="Where it appeared, when not in an article (may be empty)."
+    )
+
+    def get_url(self, claim) -> str:
+        return safe_url(claim.appearance_url)
+
+
 class CorrectionSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     note = serializers.CharField(source="correction_note")
@@ -98,6 +112,9 @@ class FactCheckSerializer(serializers.Serializer):
     article = ArticleSerializer(allow_null=True)
     verdict = VerdictSerializer(source="current_verdict")
     corrections = serializers.SerializerMethodField()
+    appearances = serializers.SerializerMethodField(
+        help_text="Where the claim appeared, first seen first (this claim and its repeats)."
+    )
     published_at = serializers.DateTimeField(source="first_published_at")
     updated_at = serializers.DateTimeField(source="modified_at")
 
@@ -106,6 +123,10 @@ class FactCheckSerializer(serializers.Serializer):
 
     def get_public_url(self, claim) -> str:
         return factcheck_url(claim=claim)
+
+    @extend_schema_field(AppearanceSerializer(many=True))
+    def get_appearances(self, claim):
+        return AppearanceSerializer(appearances_in_order(claim), many=True).data
 
     @extend_schema_field(CorrectionSerializer(many=True))
     def get_corrections(self, claim):
@@ -117,7 +138,10 @@ class FactCheckSerializer(serializers.Serializer):
 
 class FactCheckRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    url = serializers.CharField()
+    url = serializers.CharField(help_text="The fact-check in the API.")
+    public_url = serializers.CharField(help_text="The fact-check's public page, to send the tip's sender.")
+    rating = serializers.CharField(help_text="The rating's stable key, as in ``verdict.rating.key``.")
+    summary = serializers.CharField(help_text="The short answer.")
 
 
 # The characters ``str.strip()`` removes, spelled out: ``\s`` differs between Python and
@@ -191,14 +215,24 @@ class TipSerializer(serializers.Serializer):
     claimant = serializers.CharField()
     state = serializers.ChoiceField(choices=ClaimState.choices, help_text="Where the desk is with it.")
     submitted_at = serializers.DateTimeField(source="created_at")
-    fact_check = serializers.SerializerMethodField(help_text="Set once the fact-check is published.")
+    fact_check = serializers.SerializerMethodField(
+        help_text="Set once the tip's fact-check is published: its own, or that of the published "
+        "claim it repeats (then already in the answer to the POST)."
+    )
 
     @extend_schema_field(FactCheckRefSerializer(allow_null=True))
     def get_fact_check(self, claim):
-        if not getattr(claim, "is_published", False):
+        pk = getattr(claim, "factcheck_id", None)
+        if pk is None:
             return None
-        path = reverse("api:factcheck-detail", kwargs={"pk": claim.pk})
-        return {"id": claim.pk, "url": absolute(self.context.get("request"), path)}
+        path = reverse("api:factcheck-detail", kwargs={"pk": pk})
+        return {
+            "id": pk,
+            "url": absolute(self.context.get("request"), path),
+            "public_url": factcheck_url(claim=Claim(pk=pk, text=claim.factcheck_text)),
+            "rating": claim.factcheck_rating,
+            "summary": claim.factcheck_summary,
+        }
 
 
 class SearchQuerySerializer(QuerySerializer):

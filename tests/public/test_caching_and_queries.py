@@ -123,7 +123,7 @@ def test_detail_page_query_count_is_fixed(client, make_factcheck, django_assert_
             published_at=T_CORRECTED + dt.timedelta(days=version),
             is_current=True,
         )
-    with django_assert_max_num_queries(3):  # claim + article + outlet, versions, sources
+    with django_assert_max_num_queries(4):  # claim + article + outlet, versions, sources, appearances
         response = client.get(detail_url(claim))
     assert response.status_code == 200
     assert response.content.count(b'class="correction"') == 6
