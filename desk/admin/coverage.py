@@ -142,7 +142,9 @@ def _quality_row(row: dict) -> dict:
         "strong": row["strong"],
         "confirmed": f"{_share(row['confirmed_share'])} ({row['confirmed']})",
         "rejected": f"{_share(row['rejected_share'])} ({row['rejected']})",
-        "map5": "—" if row["map5"] is None else f"{row['map5']:.2f} ({row['map5_claims']} claims)",
+        "map5": "—"
+        if row["map5"] is None
+        else f"{row['map5']:.2f} ({row['map5_claims']} claim{'' if row['map5_claims'] == 1 else 's'})",
         "strong_precision": "—"
         if row["strong_precision"] is None
         else f"{_share(row['strong_precision'])} of {row['strong_decided']}",

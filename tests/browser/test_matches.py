@@ -84,3 +84,29 @@ def test_an_empty_match_table_says_how_much_was_searched(browser, live_server):
     page = _login(browser, live_server, FactCheckerFactory(username="fred"))
     page.goto(f"{live_server.url}{reverse('admin:factcheck_claim_change', args=[claim.pk])}")
     assert page.locator("p.desk-empty-matches").inner_text() == "No prior coverage found among 1 item."
+
+
+def test_match_quality_page(browser, live_server):
+    from coverage.models import MatchStatus, PriorFactCheck
+    from tests.factories import ClaimFactory, EditorFactory
+
+    claim = ClaimFactory()
+    for rank, status in ((1, MatchStatus.REJECTED), (2, MatchStatus.CONFIRMED)):
+        prior = PriorFactCheck.objects.create(url=f"https://q.example/{rank}", claim_reviewed=f"Item {rank}")
+        CoverageMatch.objects.create(
+            claim=claim,
+            prior_factcheck=prior,
+            score=0.7,
+            method="hybrid",
+            rank=rank,
+            is_strong=rank == 1,
+            status=status,
+        )
+    page = _login(browser, live_server, EditorFactory(username="ellen"))
+    page.goto(f"{live_server.url}{reverse('admin:coverage_coveragematch_changelist')}")
+    page.click("a:has-text('Match quality')")
+    row = page.locator("#match-quality tbody tr").first
+    cells = [c.inner_text() for c in row.locator("td").all()]
+    assert cells[1:] == ["2", "1", "50% (1)", "50% (1)", "0.50 (1 claim)", "0% of 1"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "match-quality.png"))

@@ -137,7 +137,7 @@ def test_match_quality_page_shows_the_figures_and_needs_permission(
     client.force_login(editor)
     with django_assert_max_num_queries(10):
         page = client.get(url).content.decode()
-    assert "November 2026" in page and "0.50 (1 claims)" in page and "0% of 1" in page
+    assert "November 2026" in page and "0.50 (1 claim)" in page and "0% of 1" in page
     assert url in client.get(reverse("admin:coverage_coveragematch_changelist")).content.decode()
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
