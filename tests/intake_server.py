@@ -35,6 +35,17 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):  # noqa: N802 - http.server's name
+        with self.server.lock:
+            self.server.in_flight += 1
+            self.server.max_in_flight = max(self.server.max_in_flight, self.server.in_flight)
+            self.server.started.append(time.monotonic())
+        try:
+            self._get()
+        finally:
+            with self.server.lock:
+                self.server.in_flight -= 1
+
+    def _get(self):
         self.server.requests.append((self.path, dict(self.headers)))
         route = self.server.routes.get(self.path)
         if route is None:
@@ -102,6 +113,10 @@ class _Server(ThreadingHTTPServer):
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.streamed: list[int] = []
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests this server answered at once
+        self.started: list[float] = []  # when each request arrived (time.monotonic)
 
 
 class IntakeServer:
@@ -122,6 +137,14 @@ class IntakeServer:
     def add(self, path: str, body: bytes | str = b"", **kwargs) -> str:
         self.routes[path] = Route(body=body.encode() if isinstance(body, str) else body, **kwargs)
         return self.url(path)
+
+    @property
+    def max_in_flight(self) -> int:
+        return self._server.max_in_flight
+
+    @property
+    def started(self) -> list[float]:
+        return self._server.started
 
     def hits(self, path: str) -> int:
         return sum(1 for p, _ in self.requests if p == path)
