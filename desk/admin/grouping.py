@@ -7,6 +7,8 @@ work item. Every write is ``factcheck.services.grouping``'s; these views parse t
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, Max, Min, OuterRef, Subquery, Value
@@ -14,11 +16,12 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coverage.grouping import same_claim_suggestion_reject, same_claim_suggestions_confirm
 from coverage.models import MatchStatus, SameClaimSuggestion
-from factcheck.models import Claim
+from factcheck.models import Claim, ClaimState
 from factcheck.services.grouping import GROUP_PERMISSION, GroupingError, claim_split, claims_merge
 
 MAX_MERGE = 50
@@ -66,6 +69,22 @@ def with_appearances(queryset):
         first_seen=Least("created_at", Coalesce(Subquery(first), "created_at")),
         last_seen=Greatest("created_at", Coalesce(Subquery(last), "created_at")),
     )
+
+
+REAPPEARED_DAYS = 7
+REAPPEARED_LIMIT = 25
+
+
+def reappeared_context() -> dict:
+    """The dashboard's "a checked claim reappeared": new appearances of published claims
+    in the last ``REAPPEARED_DAYS`` days, newest first (one query)."""
+    since = timezone.now() - timedelta(days=REAPPEARED_DAYS)
+    rows = (
+        Claim.objects.filter(same_as__state=ClaimState.PUBLISHED, created_at__gte=since)
+        .select_related("same_as", "article__outlet")
+        .order_by("-created_at", "-pk")[:REAPPEARED_LIMIT]
+    )
+    return {"reappeared": list(rows), "reappeared_days": REAPPEARED_DAYS}
 
 
 def may_group(user) -> bool:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from desk.admin import display
+from desk.admin import display, grouping
 from desk.admin.filters import overdue_q
 from desk.admin.verdict_save import (
     UnsavedVerdict,
@@ -153,7 +153,11 @@ def dashboard(model_admin):
         return TemplateResponse(
             request,
             "admin/factcheck/dashboard.html",
-            {**model_admin.admin_site.each_context(request), **dashboard_context(request)},
+            {
+                **model_admin.admin_site.each_context(request),
+                **dashboard_context(request),
+                **grouping.reappeared_context(),
+            },
         )
 
     return view

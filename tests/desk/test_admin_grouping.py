@@ -166,3 +166,16 @@ def test_a_suggestion_says_what_differs_and_can_be_answered(client, editor, grou
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.decided_by) == ("rejected", editor)
     assert "Differs:" not in client.get(change(other)).content.decode()
+
+
+def test_the_dashboard_says_when_a_checked_claim_reappeared(
+    client, fact_checker, django_assert_max_num_queries
+):
+    published = ClaimFactory(text="Crime doubled in ten years.", state="published")
+    ClaimFactory(text="Crime has doubled in a decade, says a post.", same_as=published)
+    ClaimFactory(text="Unchecked repeat.", same_as=ClaimFactory(text="An open claim."))
+    client.force_login(fact_checker)
+    page = client.get(reverse("admin:factcheck_claim_dashboard")).content.decode()
+    assert "A checked claim reappeared" in page
+    assert "Crime has doubled in a decade, says a post." in page
+    assert "Unchecked repeat." not in page
