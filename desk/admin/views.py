@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from desk.admin import display, grouping
+from desk.admin.dashboard import charts_context, role_lists
 from desk.admin.filters import overdue_q
 from desk.admin.verdict_save import (
     UnsavedVerdict,
@@ -199,7 +200,13 @@ def dashboard_context(request) -> dict:
         claim.desk_badge = display.state_badge(claim.state, claim.get_state_display())
         claim.desk_waited = now - claim.state_changed_at
         claim.desk_overdue = claim.due_date is not None and claim.due_date < timezone.localdate()
+    lists = role_lists(request.user)
+    for claim in [c for rows_ in lists.values() for c in rows_]:
+        claim.desk_badge = display.state_badge(claim.state, claim.get_state_display())
+        claim.desk_overdue = claim.due_date is not None and claim.due_date < timezone.localdate()
     return {
+        **lists,
+        **charts_context(),
         "title": "Desk dashboard",
         "states": states,
         "total": sum(counts.values()),
