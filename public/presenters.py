@@ -58,11 +58,20 @@ def factcheck_detail(claim: Claim) -> dict:
         "body_html": mark_safe(markdown_to_html(verdict.body)),  # noqa: S308
         "version": verdict.version,
         "sources": [_source(s) for s in verdict.sources.all()],
-        "author": public_name(verdict.author),
-        "reviewer": public_name(verdict.reviewer),
+        **byline(claim),
         "corrections": corrections_log(claim),
         "jsonld": jsonld_block(review),
     }
+
+
+def byline(claim: Claim) -> dict:
+    """Who wrote the fact-check and who approved it: the first published version's author and
+    reviewer (a correction's proposer and approver are named in the corrections log)."""
+    versions = published_versions(claim=claim)
+    first = versions[0] if versions else claim.current_verdict
+    if first is None:
+        return {"author": "", "reviewer": ""}
+    return {"author": public_name(first.author), "reviewer": public_name(first.reviewer)}
 
 
 def jsonld_block(review: dict) -> SafeString:

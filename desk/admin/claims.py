@@ -32,8 +32,9 @@ from desk.admin.paginator import IdFirstPaginator
 from desk.admin.panels import claim_page_context
 from desk.admin.search import BoundedSearchMixin
 from factcheck import workflow
-from factcheck.models import Claim, Verdict
+from factcheck.models import Claim, ClaimState, Verdict
 from factcheck.services.claims import StaleClaimEdit, claim_update
+from public.claimreview import factcheck_url
 
 EDITABLE_ON_CHANGE = ["checked_wording", "claimant", "claim_type", "quote", "priority", "due_date"]
 # The read-only "Details" of an existing claim's page.
@@ -273,6 +274,16 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
         return redirect(reverse("admin:factcheck_claim_change", args=[obj.pk]))
 
     # --- pages ----------------------------------------------------------------------------
+    def view_on_site(self, claim):
+        """The public page, once the claim is published (the admin shows "View on site" then)."""
+        if claim.state != ClaimState.PUBLISHED:
+            return None
+        return factcheck_url(claim=claim)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The claim's history is its review events, shown on the claim page."""
+        return redirect(reverse("admin:factcheck_claim_change", args=[object_id]) + "#desk-history")
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)
         extra = {"show_save_and_add_another": False, **(extra_context or {})}

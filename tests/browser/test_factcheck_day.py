@@ -167,5 +167,6 @@ def test_write_review_publish_and_correct_a_fact_check(browser, live_server):
     assert "Half true → False" in corrections
     assert "Police recorded crime, revised" in corrections
     assert reader.locator("ol.sources > li").count() == 3
+    assert "By Fiona Checker, reviewed by Erica Second" in reader.inner_text(".byline")
     _shot(reader, "09_public_page_corrected")
     assert Claim.objects.get(pk=claim.pk).state == ClaimState.PUBLISHED

@@ -164,3 +164,15 @@ def test_the_published_verdict_shows_its_explanation_sanitized(client, editor):
     html = client.get(page_url(claim)).content.decode()
     assert '<a href="https://x.example" rel="nofollow noopener">this</a>' in html
     assert "<script>alert(1)</script>" not in html
+
+
+def test_a_published_claim_links_to_its_public_page_and_history_shows_the_events(client, editor):
+    claim = ClaimFactory(state=ClaimState.PUBLISHED)
+    SourceFactory(verdict=VerdictFactory(claim=claim, published_at="2026-03-02T09:30:00Z"))
+    client.force_login(editor)
+    html = client.get(page_url(claim)).content.decode()
+    assert "View on site" in html
+    history = client.get(reverse("admin:factcheck_claim_history", args=[claim.pk]))
+    assert history.status_code == 302 and history.url.endswith(page_url(claim) + "#desk-history")
+    draft = ClaimFactory()
+    assert "View on site" not in client.get(page_url(draft)).content.decode()
