@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Under /api/ Django's own error pages become the API's JSON shape, DEBUG on or off.
+    "core.handlers.ApiErrorShapeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -315,6 +317,10 @@ REST_FRAMEWORK = {
     # right of X-Forwarded-For (a client-sent header must not pick its own bucket).
     "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
 }
+# Cached answers of the partner API's reads (pages, details, ClaimReview, search): their key
+# holds the data version, so no answer outlives a change; this only bounds how long an
+# unread one stays in the cache (seconds).
+API_ANSWER_CACHE_SECONDS = env_int("API_ANSWER_CACHE_SECONDS", 300)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check CMS partner API",
     "DESCRIPTION": "Published fact-checks, claim search and tips for partner newsrooms.",

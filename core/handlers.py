@@ -39,3 +39,31 @@ def handler500(request):
     if _is_api(request):
         return _json(500, "server_error", "Something went wrong on our side.")
     return defaults.server_error(request)
+
+
+_HANDLERS = {400: handler400, 403: handler403, 404: handler404}
+
+
+class ApiErrorShapeMiddleware:
+    """Django's own error pages under ``/api/`` become the API's JSON error shape.
+
+    With DEBUG off Django answers through the handlers above; with DEBUG on it answers an
+    unmatched URL (and a crash) with its HTML debug pages instead, which a partner's client
+    cannot read. This middleware sits inside ``CommonMiddleware``, so a path missing its
+    trailing slash is still redirected. API views' own answers (DRF responses, JSON ones)
+    pass unchanged, the staff's browsable pages included.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not _is_api(request) or response.status_code < 400:
+            return response
+        if hasattr(response, "accepted_renderer") or "json" in response.get("Content-Type", ""):
+            return response
+        if response.status_code >= 500:
+            return handler500(request)
+        handler = _HANDLERS.get(response.status_code)
+        return handler(request) if handler else response

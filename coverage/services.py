@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from core.dataversion import data_version_bump
 from core.errors import ApplicationError
 from coverage.claimreview import ClaimReviewRecord
 from coverage.matching import index, rerank, search
@@ -98,6 +99,8 @@ def _import_batch(records: list[ClaimReviewRecord], report: ImportReport) -> Non
             report.unchanged += 1
     created = PriorFactCheck.objects.bulk_create(new)
     PriorFactCheck.objects.bulk_update(changed, [*_PRIOR_FIELDS, "raw", "updated_at"])
+    if new or changed:
+        data_version_bump()  # claim search shows these rows: cached answers are dropped
     report.created += [p.pk for p in created]
     report.updated += [p.pk for p in changed]
     report.stale_doc_ids += index.searchdocs_upsert(items=[_factcheck_item(p) for p in [*created, *changed]])

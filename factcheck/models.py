@@ -121,6 +121,14 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the partner feed sorts and filters on, stored so that a page is one index range
+    # scan (``factcheck.services.feed.claim_feed_refresh`` keeps them current; every write
+    # that can change a public fact-check calls it). ``first_published_at``: the earliest
+    # ``published_at`` of the claim's verdict versions while the claim is published (state
+    # published, current verdict public), else empty: it is set exactly when the claim is
+    # public. ``modified_at``: the later of the claim's and its current verdict's last change.
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    modified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-checkworthiness", "-created_at"]
@@ -146,6 +154,17 @@ class Claim(models.Model):
             # The admin claim list's default order (its own ordering plus the -pk Django adds
             # to make it total): deep pages walk this index instead of sorting every claim.
             models.Index(fields=["-checkworthiness", "-created_at", "-id"], name="claim_list_order_idx"),
+            # The partner feed's two orders, over public fact-checks only (either direction).
+            models.Index(
+                fields=["first_published_at", "id"],
+                name="claim_feed_published_idx",
+                condition=Q(first_published_at__isnull=False),
+            ),
+            models.Index(
+                fields=["modified_at", "id"],
+                name="claim_feed_modified_idx",
+                condition=Q(first_published_at__isnull=False),
+            ),
         ]
         # One permission per workflow transition; the role groups (``desk.roles``, set by
         # the data migration ``desk/migrations/0001_role_groups``) bundle them, and

@@ -1,25 +1,21 @@
-"""The API's querysets: the shared selectors plus the few annotations the feed sorts on."""
+"""The API's querysets: public fact-checks by their stored feed fields, and partners' tips."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 
-from factcheck.models import Claim, ClaimOrigin, Verdict
+from factcheck.models import Claim, ClaimOrigin, ReviewEvent, Verdict
 from factcheck.selectors import published_factchecks, with_verdicts
 
 
 def factcheck_keys() -> QuerySet[Claim]:
-    """Published fact-checks with only what the feed filters and sorts on: cheap to sort.
+    """Public fact-checks, read from the claim row alone: what the feed filters and sorts on.
 
-    ``first_published_at`` is the earliest published verdict version; ``modified_at`` is the
-    later of the claim's and its current verdict's last change, so a correction counts.
+    ``Claim.first_published_at`` is set exactly while a claim is public and
+    ``Claim.modified_at`` is its last change (``factcheck.services.feed`` keeps both
+    current), so a page in either order is one range scan of a partial index
+    (``claim_feed_published_idx``, ``claim_feed_modified_idx``), whatever the feed's size.
     """
-    # Explicit order_by: Verdict's default ordering would join the claim table per row.
-    published = Verdict.objects.filter(claim=OuterRef("pk"), published_at__isnull=False)
-    current = Verdict.objects.filter(claim=OuterRef("pk"), is_current=True).order_by()
-    return published_factchecks().annotate(
-        first_published_at=Subquery(published.order_by("published_at").values("published_at")[:1]),
-        modified_at=Greatest("updated_at", Subquery(current.values("updated_at")[:1])),
-    )
+    return Claim.objects.filter(first_published_at__isnull=False)
 
 
 def factcheck_feed() -> QuerySet[Claim]:
@@ -31,6 +27,20 @@ def factchecks_by_ids(ids: list[int]) -> list[Claim]:
     """Full rows for a page of ids, in the page's order (a page is sorted on the lean query)."""
     rows = {claim.pk: claim for claim in factcheck_feed().filter(pk__in=ids)}
     return [rows[pk] for pk in ids if pk in rows]
+
+
+def factcheck_withdrawn(*, pk: int) -> bool:
+    """Not public now but public once: a verdict version went out, or it was unpublished.
+
+    The rule of the public page's 410 (``public.selectors.was_published``), in one query.
+    """
+    went_out = Verdict.objects.filter(claim=OuterRef("pk"), published_at__isnull=False)
+    unpublished = ReviewEvent.objects.filter(claim=OuterRef("pk"), transition="unpublish")
+    return (
+        Claim.objects.filter(pk=pk, first_published_at__isnull=True)
+        .filter(Exists(went_out) | Exists(unpublished))
+        .exists()
+    )
 
 
 def partner_tips(partner) -> QuerySet[Claim]:

@@ -6,13 +6,16 @@ The secret is 32 random bytes, so a fast keyed hash (HMAC-SHA256 with a per-key 
 enough: there is nothing to brute-force that a slow hash would protect.
 """
 
+import datetime as dt
 import hashlib
 import hmac
 import logging
 import secrets
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import ApplicationError
@@ -80,7 +83,9 @@ def api_key_create(*, partner: Partner, name: str = "", scopes="read") -> tuple[
     return key, f"{KEY_PREFIX}{prefix}.{secret}"
 
 
-def _split(full_key: str) -> tuple[str, str] | None:
+def api_key_split(full_key: str) -> tuple[str, str] | None:
+    """(prefix, secret) of a key string, or None when it cannot be a key at all."""
+    full_key = full_key.strip()
     if not full_key.startswith(KEY_PREFIX) or "." not in full_key:
         return None
     prefix, _, secret = full_key[len(KEY_PREFIX) :].partition(".")
@@ -98,31 +103,64 @@ def _secret_matches(secret: str, hashed: str) -> bool:
     return hmac.compare_digest(_hash_secret(secret, salt), hashed)
 
 
+def api_key_by_prefix(*, prefix: str) -> ApiKey | None:
+    """The key row (with its partner) for a prefix, live or not (one query)."""
+    return ApiKey.objects.select_related("partner").filter(prefix=prefix).first()
+
+
+def api_key_accepts(*, api_key: ApiKey | None, secret: str) -> bool:
+    """The secret is this key's (compared in constant time), and the key and its partner are live."""
+    if api_key is None or not _secret_matches(secret, api_key.hashed_secret):
+        return False
+    return not api_key.revoked and api_key.partner.active
+
+
 def api_key_verify(*, full_key: str) -> ApiKey | None:
     """The live key for this string, or None if unknown, wrong, revoked or its partner inactive.
 
     One query (the key with its partner). The secret is compared in constant time.
     """
-    parts = _split(full_key.strip())
+    parts = api_key_split(full_key)
     if parts is None:
         return None
     prefix, secret = parts
-    key = ApiKey.objects.select_related("partner").filter(prefix=prefix).first()
-    if key is None or not _secret_matches(secret, key.hashed_secret):
-        return None
-    if key.revoked or not key.partner.active:
-        return None
-    return key
+    key = api_key_by_prefix(prefix=prefix)
+    return key if api_key_accepts(api_key=key, secret=secret) else None
 
 
-def api_key_touch(*, api_key: ApiKey) -> None:
-    """Record use, at most once a minute per key (a compare-and-set, no lost updates)."""
+# The API keeps a key's row in the cache (``partners.api.gate``) for this long at most, so a
+# change made past the services below (a shell, a bulk update) holds within a minute.
+API_KEY_CACHE_SECONDS = 60
+API_KEY_CACHE = "api-key:%s"
+
+
+def api_key_cache_key(prefix: str) -> str:
+    return API_KEY_CACHE % prefix
+
+
+def api_keys_forget(*, prefixes: list[str]) -> None:
+    """Drop cached key rows, so the next request reads the key from the database."""
+    cache.delete_many([api_key_cache_key(prefix) for prefix in prefixes])
+
+
+def partner_keys_forget(*, partner: Partner) -> None:
+    """A partner's change (deactivated, renamed) reaches each of its keys at once."""
+    api_keys_forget(prefixes=list(partner.api_keys.values_list("prefix", flat=True)))
+
+
+def api_key_touch(*, api_key: ApiKey) -> bool:
+    """Record use, at most once a minute per key; whether it wrote (the cached row is then
+    stale and is stored again by the caller). Never moves ``last_used_at`` back."""
     now = timezone.now()
     last = api_key.last_used_at
     if last is not None and (now - last).total_seconds() < LAST_USED_RESOLUTION_SECONDS:
-        return
-    ApiKey.objects.filter(pk=api_key.pk, last_used_at=last).update(last_used_at=now)
+        return False
+    recent = now - dt.timedelta(seconds=LAST_USED_RESOLUTION_SECONDS)
+    ApiKey.objects.filter(pk=api_key.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=recent)
+    ).update(last_used_at=now)
     api_key.last_used_at = now
+    return True
 
 
 def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
@@ -130,6 +168,7 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
         api_key.revoked = True
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked", "revoked_at"])
+    api_keys_forget(prefixes=[api_key.prefix])
     return api_key
 
 

@@ -7,6 +7,7 @@ from coverage.models import PriorFactCheck
 from editorial.models import Article, Outlet
 from editorial.services import content_hash
 from factcheck.models import Claim, Source, Verdict
+from factcheck.services.feed import claim_feed_refresh
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -52,11 +53,20 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 class VerdictFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Verdict
+        skip_postgeneration_save = True
 
     claim = factory.SubFactory(ClaimFactory)
     rating = "false"
     headline = "Unemployment rose in March, it did not fall"
     summary = "Official statistics show unemployment rose to 5.1% in March."
+
+    @factory.post_generation
+    def feed_fields(verdict, create, extracted, **kwargs):
+        """A verdict written here skips the services, so its claim's stored feed fields
+        (``Claim.first_published_at``, ``modified_at``) are recomputed as a service would."""
+        if create:
+            claim_feed_refresh(claim_ids=[verdict.claim_id])
+            verdict.claim.refresh_from_db(fields=["first_published_at", "modified_at"])
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

@@ -400,6 +400,7 @@ def _expected_today(old_rows, ids):
     expected = {old: [dict(row) for row in rows] for old, rows in old_rows.items()}
     for row in expected[("editorial", "Article")]:
         del row["extracted_hash"], row["extracted_at"]
+    verdicts = old_rows[("factcheck", "Verdict")]
     for row in expected[("factcheck", "CoverageMatch")]:
         row.update(differences="", features={})  # added later, empty for older matches
     for row in expected[("factcheck", "Claim")]:
@@ -407,6 +408,14 @@ def _expected_today(old_rows, ids):
         row["appearance_url"] = row.pop("tip_url")
         row["same_as_id"] = row["grouped_at"] = None  # canonical, to be grouped by the sweep
         row["checked_wording"] = ""  # the sentence as it appeared is the claim as checked
+        # The feed fields, filled from the claim and its verdict versions: first published
+        # while public, last change of the claim or its current verdict.
+        versions = [v for v in verdicts if v["claim_id"] == row["id"]]
+        current = next((v for v in versions if v["is_current"]), None)
+        public = row["state"] == "published" and current is not None and current["published_at"] is not None
+        went_out = [v["published_at"] for v in versions if v["published_at"] is not None]
+        row["first_published_at"] = min(went_out) if public else None
+        row["modified_at"] = max(row["updated_at"], current["updated_at"]) if current else row["updated_at"]
         # The later of two sentences that the new key calls the same keeps its old key.
         if row["id"] != ids["claims"]["same_b"]:
             row["fingerprint"] = claim_fingerprint(row["text"])
@@ -430,6 +439,10 @@ def _check_today(old, ids):
     from partners.services import api_key_verify
 
     expected = _expected_today(old["rows"], ids)
+    # The fill is exercised: some claim is public (and one is not), some verdict changed last.
+    filled = expected[("factcheck", "Claim")]
+    assert {row["first_published_at"] is None for row in filled} == {True, False}
+    assert any(row["modified_at"] != row["updated_at"] for row in filled)
     for table, label in TABLES.items():
         assert _rows(apps.get_model(label)) == expected[table], f"{label} rows differ from {table}"
 

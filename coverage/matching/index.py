@@ -16,6 +16,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from core import embedding
+from core.dataversion import data_version_bump
 from coverage.matching import vectors
 from coverage.models import SearchDoc
 
@@ -43,6 +44,7 @@ def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> 
     items = list(items)
     docs = SearchDoc.objects.using(alias)
     stale: list[int] = []
+    written = 0
     with transaction.atomic(using=alias):
         for kind in {i.kind for i in items}:
             batch = {i.object_id: i for i in items if i.kind == kind}
@@ -85,6 +87,9 @@ def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> 
                 ]
             )
             stale += [d.pk for d in created]
+            written += len(changed) + len(created)
+        if written:
+            data_version_bump()  # search answers may change: cached ones are dropped
     vectors.mark_dirty()
     return sorted(stale)
 
@@ -92,6 +97,8 @@ def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> 
 def searchdocs_delete(*, kind: str, object_ids: Iterable[int], alias: str = "default") -> int:
 
     deleted, _ = SearchDoc.objects.using(alias).filter(kind=kind, object_id__in=list(object_ids)).delete()
+    if deleted:
+        data_version_bump()
     vectors.mark_dirty()
     return deleted
 
@@ -121,6 +128,8 @@ def searchdocs_embed(*, doc_ids: Iterable[int] | None = None, alias: str = "defa
             row.embedding, row.embedding_model, row.updated_at = vectors.encode(vec), embedding.MODEL_ID, now
         SearchDoc.objects.using(alias).bulk_update(rows, ["embedding", "embedding_model", "updated_at"])
         done += len(rows)
+    if done:
+        data_version_bump()
     vectors.mark_dirty()
     return done
 

@@ -96,6 +96,11 @@ class PartnerAdmin(BoundedSearchMixin, admin.ModelAdmin):
     def key_count(self, obj):
         return obj.key_count
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The API caches each key's row with its partner (``active`` included): drop them.
+        services.partner_keys_forget(partner=form.instance)
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(BoundedSearchMixin, admin.ModelAdmin):
@@ -116,6 +121,7 @@ class ApiKeyAdmin(BoundedSearchMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.save(update_fields=["name", "scopes"])
+            services.api_keys_forget(prefixes=[obj.prefix])
             return
         key, full_key = services.api_key_create(partner=obj.partner, name=obj.name, scopes=obj.scopes)
         for field in ApiKey._meta.concrete_fields:

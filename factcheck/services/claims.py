@@ -9,10 +9,12 @@ import hashlib
 import re
 import unicodedata
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from factcheck.models import Claim, ClaimState
+from factcheck.services.feed import claim_feed_refresh
 from factcheck.signals import claims_created
 from factcheck.workflow import WorkflowError, stale_reason
 
@@ -60,10 +62,12 @@ def claim_update(*, claim_id: int, expected_version: int | None, fields: dict) -
     if forbidden:
         raise ValueError(f"Not editable on a claim form: {', '.join(sorted(forbidden))}")
     # A None version (a form without one) matches no row: the edit is refused as stale.
-    updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(  # type: ignore[misc]
-        **fields, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        current = Claim.objects.filter(pk=claim_id).only("updated_at").first()
-        raise StaleClaimEdit(f"{stale_reason(current)} Your changes were not saved.")
+    with transaction.atomic():
+        updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(  # type: ignore[misc]
+            **fields, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            current = Claim.objects.filter(pk=claim_id).only("updated_at").first()
+            raise StaleClaimEdit(f"{stale_reason(current)} Your changes were not saved.")
+        claim_feed_refresh(claim_ids=[claim_id])
     return Claim.objects.get(pk=claim_id)

@@ -16,6 +16,7 @@ from factcheck import ratings
 from factcheck.models import Claim, ClaimState, ReviewEvent, Source, Verdict
 from factcheck.selectors import verdict_next_version
 from factcheck.sources import SourceProblem, source_clean, sources_clean
+from factcheck.services.feed import claim_feed_refresh
 from factcheck.workflow import WorkflowError, stale_reason
 
 SUMMARY_MAX_CHARS = 10_000
@@ -88,6 +89,7 @@ def verdict_save(
             _update(verdict, rating, text, expected_revision)
         if cleaned is not None:
             _replace_sources(verdict, cleaned)
+        claim_feed_refresh(claim_ids=[locked.pk])
         label = on_scale.label if on_scale is not None else "none"
         count = verdict.sources.count()
         _log(locked, user, "verdict_edit", f"Rating: {label}; {count} source{'s' * (count != 1)}")
@@ -180,6 +182,7 @@ def source_add(
         if verdict.sources.filter(url=data["url"]).exists():
             raise VerdictEditRefused("This source is already listed.")
         source = Source.objects.create(verdict=verdict, **data)
+        claim_feed_refresh(claim_ids=[locked.pk])
         _log(locked, user, "source_add", data["url"])
     return source
 
@@ -191,4 +194,5 @@ def source_remove(*, source: Source, user) -> None:
         deleted, _ = Source.objects.filter(pk=source.pk, verdict__is_current=True).delete()
         if not deleted:
             raise VerdictEditRefused("This source is no longer on the current verdict; reload the page.")
+        claim_feed_refresh(claim_ids=[locked.pk])
         _log(locked, user, "source_remove", source.url)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 from factcheck.models import Claim, ClaimState, ReviewEvent
+from factcheck.services.feed import feed_changed, feed_values
 from factcheck.workflow import effects
 from factcheck.workflow.guards import CLAIM_GUARDS, INPUT_GUARDS, Facts, note_given
 from factcheck.workflow.registry import STATE_TRANSITIONS, TRANSITIONS, Transition
@@ -175,8 +176,19 @@ def transition(
         effects.follow_up(locked, event, author_id)
     for field in ("state", "state_changed_at", "version", "assignee_id", "updated_at"):
         setattr(claim, field, getattr(locked, field))
+    forget_feed_fields(claim)
     claim._state.fields_cache.pop("assignee", None)
     return locked
+
+
+FEED_FIELDS = ("first_published_at", "modified_at")
+
+
+def forget_feed_fields(claim: Claim) -> None:
+    """The database computed the feed fields; the instance defers them (read on first use),
+    so a later ``save()`` of it writes only the fields it holds, never stale feed values."""
+    for field in FEED_FIELDS:
+        claim.__dict__.pop(field, None)
 
 
 def _apply(spec: Transition, claim: Claim, *, user, note: str, params: dict) -> ReviewEvent:
@@ -188,12 +200,20 @@ def _apply(spec: Transition, claim: Claim, *, user, note: str, params: dict) -> 
         changes = {"version": claim.version + 1, "updated_at": now, "assignee_id": claim.assignee_id}
         if spec.name in STATE_TRANSITIONS:
             changes.update(state=spec.target or from_state, state_changed_at=now)
+        # The stored feed fields in the same statement (publish, corrections and unpublish
+        # change what the feed shows; every write moves ``modified_at``).
+        state = spec.target or from_state if spec.name in STATE_TRANSITIONS else from_state
+        changes.update(feed_values(state=state, updated_at=now))
         # Compare-and-set as well as the row lock: a backend without SELECT ... FOR UPDATE
         # still cannot apply two transitions to one version.
         if not Claim.objects.filter(pk=claim.pk, version=claim.version).update(**changes):
             raise TransitionNotAllowed(stale_reason(claim), transition=spec.name)
+        was_public = claim.first_published_at is not None
         for field, value in changes.items():
-            setattr(claim, field, value)
+            if field not in FEED_FIELDS:
+                setattr(claim, field, value)
+        forget_feed_fields(claim)
+        feed_changed(was_public=was_public, is_public=claim.state == ClaimState.PUBLISHED)
     return ReviewEvent.objects.create(
         claim=claim,
         actor=user,

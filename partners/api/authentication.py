@@ -10,7 +10,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from partners import services
-from partners.api import failures
+from partners.api import failures, gate
+from partners.api.scopes import required_scope
 
 SCHEME = "Api-Key"
 
@@ -37,21 +38,29 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     """``Authorization: Api-Key <key>``; a present but unusable key is 401, never ignored."""
 
     def authenticate(self, request):
-        # The first authenticator of every API view, so this runs before any credential check.
-        failures.refuse_if_exhausted(request)
+        # The first authenticator of every API view, so this runs before any credential check:
+        # the gate reads the key row, the address's failures, the key's throttle count and
+        # the data version in one cache round trip.
         header = authentication.get_authorization_header(request).decode("latin-1")
         scheme, _, value = header.partition(" ")
-        if scheme.lower() != SCHEME.lower():
-            return None
+        is_key = scheme.lower() == SCHEME.lower()
         value = value.strip()
+        parts = services.api_key_split(value) if is_key else None
+        view = (request.parser_context or {}).get("view")
+        scope = required_scope(request, view) if view is not None else "read"
+        opened = gate.gate_open(request, prefix=parts[0] if parts else None, scope=scope)
+        failures.refuse_if_exhausted(request, opened.failures)
+        if not is_key:
+            return None
         if not value:
             failures.record_failure(request)
             raise exceptions.AuthenticationFailed("The Api-Key header carries no key.")
-        api_key = services.api_key_verify(full_key=value)
-        if api_key is None:
+        api_key = gate.gate_key(opened) if parts else None
+        if parts is None or not services.api_key_accepts(api_key=api_key, secret=parts[1]):
             failures.record_failure(request)
             raise exceptions.AuthenticationFailed("Unknown, revoked or inactive API key.")
-        services.api_key_touch(api_key=api_key)
+        if services.api_key_touch(api_key=api_key):
+            gate.key_remember(api_key)
         return PartnerPrincipal(api_key), api_key
 
     def authenticate_header(self, request):

@@ -22,19 +22,27 @@ class AddressFailureThrottle(SimpleRateThrottle):
     def __init__(self):
         pass  # the rate is read on each use, so a changed setting applies at once
 
-    def _load(self, request) -> bool:
+    @classmethod
+    def key_for(cls, request) -> str:
+        """The cache key of this address's failures (``partners.api.gate`` reads it ahead)."""
+        return cls.cache_format % {"scope": cls.scope, "ident": cls().get_ident(request)}
+
+    def _load(self, request, history: list[float] | None = None) -> bool:
         self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
         if self.rate is None:
             return False
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        self.key = self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        self.key = self.key_for(request)
         self.now = self.timer()
-        self.history = [at for at in self.cache.get(self.key, []) if at > self.now - self.duration]
+        if history is None:
+            history = self.cache.get(self.key, [])
+        self.history = [at for at in history if at > self.now - self.duration]
         return True
 
-    def refuse_if_exhausted(self, request) -> None:
-        """Raise ``Throttled`` (429, ``Retry-After``) when this address has no failures left."""
-        if self._load(request) and len(self.history) >= self.num_requests:
+    def refuse_if_exhausted(self, request, history: list[float] | None = None) -> None:
+        """Raise ``Throttled`` (429, ``Retry-After``) when this address has no failures left;
+        ``history``: the failures already read from the cache (else they are read here)."""
+        if self._load(request, history) and len(self.history) >= self.num_requests:
             raise exceptions.Throttled(wait=self.wait())
 
     def record_failure(self, request) -> None:
@@ -43,8 +51,8 @@ class AddressFailureThrottle(SimpleRateThrottle):
             self.cache.set(self.key, self.history, self.duration)
 
 
-def refuse_if_exhausted(request) -> None:
-    AddressFailureThrottle().refuse_if_exhausted(request)
+def refuse_if_exhausted(request, history: list[float] | None = None) -> None:
+    AddressFailureThrottle().refuse_if_exhausted(request, history)
 
 
 def record_failure(request) -> None:

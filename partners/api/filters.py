@@ -1,15 +1,18 @@
 """Query filters for ``fact-checks/`` and the cursor pagination with its ``ordering``."""
 
 import datetime as dt
+import re
 
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.utils.urls import replace_query_param
 
 from factcheck import ratings
 from partners.selectors import matches_text
@@ -26,6 +29,11 @@ def in_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         return value
     return value.astimezone(dt.UTC)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the current time zone (TIME_ZONE), as UTC."""
+    return in_utc(timezone.make_aware(dt.datetime.combine(day, dt.time.min)))
 
 
 class BoundedIsoDateTimeField(IsoDateTimeField):
@@ -57,7 +65,14 @@ class ApiFilterSet(django_filters.FilterSet):
 
 class FactCheckFilter(ApiFilterSet):
     rating = django_filters.ChoiceFilter(
-        choices=ratings.CHOICES, method="filter_rating", help_text="Current verdict's rating key."
+        choices=ratings.CHOICES,
+        method="filter_rating",
+        help_text="Current verdict's rating key.",
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a rating; choose one of: "
+            + ", ".join(key for key, _label in ratings.CHOICES)
+            + "."
+        },
     )
     # Text filters take the value as sent (strip=False), so the length limits are those of
     # the schema; each method strips it.
@@ -70,15 +85,13 @@ class FactCheckFilter(ApiFilterSet):
         strip=False,
         help_text="Outlet name or domain (exact, any case).",
     )
+    # Dates are days of TIME_ZONE, compared as a range of the stored instant (an index can
+    # serve that; a cast of the column to a date it cannot).
     published_after = django_filters.DateFilter(
-        field_name="first_published_at",
-        lookup_expr="date__gte",
-        help_text="First published on or after (date).",
+        method="filter_published_after", help_text="First published on or after (date)."
     )
     published_before = django_filters.DateFilter(
-        field_name="first_published_at",
-        lookup_expr="date__lte",
-        help_text="First published on or before (date).",
+        method="filter_published_before", help_text="First published on or before (date)."
     )
     updated_since = BoundedIsoDateTimeFilter(
         field_name="modified_at",
@@ -94,6 +107,12 @@ class FactCheckFilter(ApiFilterSet):
 
     def filter_rating(self, queryset, name, value):
         return queryset.filter(verdicts__is_current=True, verdicts__rating=value)
+
+    def filter_published_after(self, queryset, name, value):
+        return queryset.filter(first_published_at__gte=day_start(value))
+
+    def filter_published_before(self, queryset, name, value):
+        return queryset.filter(first_published_at__lt=day_start(value + dt.timedelta(days=1)))
 
     def filter_claimant(self, queryset, name, value):
         value = value.strip()
@@ -120,6 +139,23 @@ ORDERINGS = {
 }
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# A position from 1938 to 5138 (microseconds since 1970, at most 15 digits before it and 17
+# after), an offset below 10,000 (DRF caps it at 1,000), and the direction.
+CURSOR_PATTERN = r"^(n|-[0-9]{1,15}|[0-9]{1,17})_([0-9]{1,4})_([01])$"
+_CURSOR = re.compile(CURSOR_PATTERN.strip("^$"))
+
+
+def _micros(position: str) -> int:
+    """Microseconds since 1970 of a position as DRF holds it (``str`` of the row's datetime)."""
+    moment = parse_datetime(position)
+    if moment is None:
+        raise ValueError(f"not a datetime: {position!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return (moment - _EPOCH) // dt.timedelta(microseconds=1)
+
+
 class FeedCursorPagination(CursorPagination):
     """Stable pages over a changing feed; ``ordering`` picks published or updated time."""
 
@@ -135,19 +171,32 @@ class FeedCursorPagination(CursorPagination):
             raise ValidationError({"ordering": [f"Choose one of: {', '.join(self.orderings)}."]})
         return self.orderings[choice]
 
+    invalid_cursor_message = "Not a cursor of this list; use the `next` or `previous` link as given."
+
+    def encode_cursor(self, cursor):
+        """``<position>_<offset>_<reverse>``: the position an instant in microseconds since
+        1970 (UTC), ``n`` for none. Plain enough for the schema to state as a pattern
+        (``CURSOR_PATTERN``), so every cursor the schema admits decodes and every other is
+        a 400."""
+        position = "n" if cursor.position is None else str(_micros(cursor.position))
+        token = f"{position}_{cursor.offset}_{int(cursor.reverse)}"
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
+
     def decode_cursor(self, request):
-        """DRF trusts the position inside a cursor and filters on it as given; a forged one
-        must be a 404, not a crash, and its time reaches the database in UTC."""
-        cursor = super().decode_cursor(request)
-        if cursor is not None and cursor.position is not None:
-            try:
-                parsed = parse_datetime(cursor.position)
-            except ValueError:
-                parsed = None
-            if parsed is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
-                raise NotFound(self.invalid_cursor_message)
-            cursor = cursor._replace(position=in_utc(parsed).isoformat())
-        return cursor
+        """A cursor that does not decode is a bad parameter (400 naming ``cursor``), never a
+        404 or a crash; its position reaches the database as a UTC instant."""
+        token = request.query_params.get(self.cursor_query_param)
+        if token is None:
+            return None
+        match = _CURSOR.fullmatch(token)
+        if match is None:
+            raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
+        position, offset, reverse = match.groups()
+        return Cursor(
+            offset=min(int(offset), self.offset_cutoff),
+            reverse=reverse == "1",
+            position=None if position == "n" else str(_EPOCH + dt.timedelta(microseconds=int(position))),
+        )
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -169,6 +218,8 @@ class FeedCursorPagination(CursorPagination):
         for param in params:
             if param["name"] == "page_size":
                 param["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+            if param["name"] == self.cursor_query_param:
+                param["schema"] = {"type": "string", "pattern": CURSOR_PATTERN}
         return params
 
 

@@ -4,6 +4,7 @@ from rest_framework import permissions
 
 from partners.api import failures
 from partners.api.authentication import PartnerPrincipal
+from partners.api.scopes import required_scope
 
 
 class HasScope(permissions.BasePermission):
@@ -24,12 +25,6 @@ class HasScope(permissions.BasePermission):
         return bool(user and user.is_authenticated and user.is_staff) and (
             request.method in permissions.SAFE_METHODS
         )
-
-
-def required_scope(request, view) -> str:
-    scopes = getattr(view, "required_scopes", {})
-    default = "read" if request.method in permissions.SAFE_METHODS else "submit"
-    return scopes.get(request.method, default)
 
 
 def partner_of(request):

@@ -5,11 +5,14 @@ turns its matches into API rows, drops anything of ours that is not published, a
 the order.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 
 from coverage.matching import search
+from coverage.matching.text import clean
 from coverage.models import PriorFactCheck
 from partners.selectors import factcheck_feed
 from public.claimreview import factcheck_url
@@ -39,6 +42,25 @@ def claims_search(*, text: str, limit: int, min_score: float | None = None) -> l
             rows.append(_prior_row(prior[hit.object_id], hit.score))
         if len(rows) == limit:
             break
+    return rows
+
+
+def search_key(*, text: str, limit: int, min_score: float | None, version: int) -> str:
+    """One cache key per query as the matcher reads it (``text.clean``, spaces collapsed),
+    limit, minimum score and data version."""
+    normal = " ".join(clean(text).split())
+    raw = f"{normal}|{limit}|{min_score!r}"
+    return f"api-search:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def claims_search_cached(*, text: str, limit: int, min_score: float | None, version: int) -> list[dict]:
+    """``claims_search``, its rows cached per normalised query and data version (a publish,
+    a correction, an unpublish, an import or an index change bumps the version)."""
+    key = search_key(text=text, limit=limit, min_score=min_score, version=version)
+    rows = cache.get(key)
+    if rows is None:
+        rows = claims_search(text=text, limit=limit, min_score=min_score)
+        cache.set(key, rows, timeout=settings.API_ANSWER_CACHE_SECONDS)
     return rows
 
 

@@ -15,12 +15,26 @@ from factcheck.selectors import appearances_in_order
 from public.claimreview import factcheck_url
 
 
+class OutputSerializer(serializers.Serializer):
+    """A shape the API answers with, never one it takes: its fields are read-only, so the
+    OpenAPI schema and ``OPTIONS`` mark them so (nested shapes are output serializers too).
+    A field declared ``required=False`` (present only sometimes, as an error's ``fields``)
+    stays as declared: the schema lists every read-only field as always present."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if field.required:
+                field.read_only, field.required = True, False
+        return fields
+
+
 def absolute(request, path: str) -> str:
     """An absolute URL: from the request when there is one, else from SITE_URL (webhooks)."""
     return request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
 
 
-class ErrorDetailSerializer(serializers.Serializer):
+class ErrorDetailSerializer(OutputSerializer):
     code = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
     message = serializers.CharField(help_text="What went wrong, for people.")
     fields = serializers.DictField(
@@ -30,16 +44,16 @@ class ErrorDetailSerializer(serializers.Serializer):
     )
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(OutputSerializer):
     error = ErrorDetailSerializer()
 
 
-class OutletSerializer(serializers.Serializer):
+class OutletSerializer(OutputSerializer):
     name = serializers.CharField()
     domain = serializers.CharField()
 
 
-class ArticleSerializer(serializers.Serializer):
+class ArticleSerializer(OutputSerializer):
     title = serializers.CharField()
     url = serializers.SerializerMethodField(help_text="Where the claim appeared (http/https, may be empty).")
     published_at = serializers.DateTimeField(allow_null=True)
@@ -49,14 +63,14 @@ class ArticleSerializer(serializers.Serializer):
         return safe_url(article.url)
 
 
-class SourceSerializer(serializers.Serializer):
+class SourceSerializer(OutputSerializer):
     url = serializers.CharField()
     title = serializers.CharField()
     publisher = serializers.CharField()
     accessed_at = serializers.DateField(allow_null=True)
 
 
-class RatingSerializer(serializers.Serializer):
+class RatingSerializer(OutputSerializer):
     key = serializers.ChoiceField(choices=ratings.CHOICES, help_text="Stable rating key.")
     label = serializers.CharField()
     value = serializers.IntegerField(
@@ -76,7 +90,7 @@ class RatingSerializer(serializers.Serializer):
         }
 
 
-class VerdictSerializer(serializers.Serializer):
+class VerdictSerializer(OutputSerializer):
     rating = RatingSerializer()
     summary = serializers.CharField()
     version = serializers.IntegerField(help_text="1, plus one per published correction.")
@@ -84,7 +98,7 @@ class VerdictSerializer(serializers.Serializer):
     sources = SourceSerializer(many=True, source="sources.all")
 
 
-class AppearanceSerializer(serializers.Serializer):
+class AppearanceSerializer(OutputSerializer):
     text = serializers.CharField(help_text="The sentence as it appeared.")
     claimant = serializers.CharField()
     seen_at = serializers.DateTimeField(help_text="The article's publication, else when the claim arrived.")
@@ -97,13 +111,13 @@ class AppearanceSerializer(serializers.Serializer):
         return safe_url(claim.appearance_url)
 
 
-class CorrectionSerializer(serializers.Serializer):
+class CorrectionSerializer(OutputSerializer):
     version = serializers.IntegerField()
     note = serializers.CharField(source="correction_note")
     published_at = serializers.DateTimeField()
 
 
-class FactCheckSerializer(serializers.Serializer):
+class FactCheckSerializer(OutputSerializer):
     id = serializers.IntegerField(read_only=True)
     url = serializers.SerializerMethodField(help_text="This fact-check in the API.")
     public_url = serializers.SerializerMethodField(help_text="The fact-check's public page.")
@@ -136,7 +150,7 @@ class FactCheckSerializer(serializers.Serializer):
         return CorrectionSerializer(corrected, many=True).data
 
 
-class FactCheckRefSerializer(serializers.Serializer):
+class FactCheckRefSerializer(OutputSerializer):
     id = serializers.IntegerField()
     url = serializers.CharField(help_text="The fact-check in the API.")
     public_url = serializers.CharField(help_text="The fact-check's public page, to send the tip's sender.")
@@ -207,7 +221,7 @@ class TipInputSerializer(serializers.Serializer):
         return value.strip()
 
 
-class TipSerializer(serializers.Serializer):
+class TipSerializer(OutputSerializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
     url = serializers.CharField(source="appearance_url")
@@ -253,12 +267,12 @@ class SearchQuerySerializer(QuerySerializer):
     )
 
 
-class PublisherSerializer(serializers.Serializer):
+class PublisherSerializer(OutputSerializer):
     name = serializers.CharField()
     site = serializers.CharField()
 
 
-class ClaimReviewRefSerializer(serializers.Serializer):
+class ClaimReviewRefSerializer(OutputSerializer):
     publisher = PublisherSerializer()
     url = serializers.CharField()
     title = serializers.CharField()
@@ -267,7 +281,7 @@ class ClaimReviewRefSerializer(serializers.Serializer):
     rating_value = serializers.FloatField(allow_null=True)
 
 
-class SearchResultSerializer(serializers.Serializer):
+class SearchResultSerializer(OutputSerializer):
     text = serializers.CharField()
     claimant = serializers.CharField()
     score = serializers.FloatField(help_text="Similarity, 0–1; higher is closer.")
@@ -276,7 +290,7 @@ class SearchResultSerializer(serializers.Serializer):
     claim_review = ClaimReviewRefSerializer()
 
 
-class SearchResponseSerializer(serializers.Serializer):
+class SearchResponseSerializer(OutputSerializer):
     query = serializers.CharField()
     claims = SearchResultSerializer(many=True)
 

@@ -1,26 +1,34 @@
 """Partner API views: thin; querysets come from ``partners.selectors``, writes from ``partners.services``."""
 
-from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from factcheck.models import Claim
 from partners import services
 from partners.api import serializers as s
+from partners.api.answers import cached_answer, version_of
 from partners.api.authentication import ApiKeyAuthentication, StaffSessionAuthentication
 from partners.api.filters import FactCheckFilter, FeedCursorPagination, TipCursorPagination
 from partners.api.parsers import DepthLimitedJSONParser
 from partners.api.permissions import HasScope, partner_of
+from partners.api.renderers import JsonLdRenderer, OrjsonRenderer
 from partners.api.schema import PartnerAutoSchema
-from partners.api.search import claims_search
+from partners.api.search import claims_search_cached
 from partners.api.throttling import ApiKeyRateThrottle
-from partners.selectors import factcheck_feed, factcheck_keys, factchecks_by_ids, partner_tips
+from partners.selectors import (
+    factcheck_feed,
+    factcheck_keys,
+    factcheck_withdrawn,
+    factchecks_by_ids,
+    partner_tips,
+)
 from public.claimreview import claimreview_build
 
 _ERRORS = {
@@ -28,6 +36,7 @@ _ERRORS = {
     401: "No credentials, or an unknown, revoked or inactive-partner API key.",
     403: "The API key lacks the scope this endpoint needs.",
     404: "No such resource (or not visible to this partner).",
+    410: "The fact-check was public once and has been withdrawn (as its public page says).",
     415: "The body is not JSON (or form data) the API can read.",
     429: "Too many requests for this key; retry after `Retry-After` seconds.",
 }
@@ -37,9 +46,20 @@ def errors(*codes: int) -> dict:
     return {code: OpenApiResponse(s.ErrorSerializer, description=_ERRORS[code]) for code in codes}
 
 
-class JsonLdRenderer(JSONRenderer):
-    media_type = "application/ld+json"
-    format = "jsonld"
+class Gone(APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "gone"
+    default_detail = "This fact-check was withdrawn."
+
+
+def published_or_gone(pk: int) -> Claim:
+    """The public fact-check ``pk`` with its verdicts; 410 if it was withdrawn, else 404."""
+    claim = factcheck_feed().filter(pk=pk).first()
+    if claim is not None:
+        return claim
+    if factcheck_withdrawn(pk=pk):
+        raise Gone()
+    raise NotFound()
 
 
 class PartnerAPIView(APIView):
@@ -48,7 +68,7 @@ class PartnerAPIView(APIView):
     authentication_classes = [ApiKeyAuthentication, StaffSessionAuthentication]
     permission_classes = [HasScope]
     throttle_classes = [ApiKeyRateThrottle]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
     parser_classes = [DepthLimitedJSONParser, FormParser, MultiPartParser]
     schema = PartnerAutoSchema()
 
@@ -64,8 +84,8 @@ class PartnerAPIView(APIView):
         if isinstance(getattr(response, "accepted_renderer", None), BrowsableAPIRenderer) and not (
             user is not None and user.is_authenticated and user.is_staff
         ):
-            response.accepted_renderer = JSONRenderer()
-            response.accepted_media_type = JSONRenderer.media_type
+            response.accepted_renderer = OrjsonRenderer()
+            response.accepted_media_type = OrjsonRenderer.media_type
         return response
 
 
@@ -89,7 +109,11 @@ class FactCheckListView(PartnerAPIView, generics.ListAPIView):
     queryset = factcheck_keys()
 
     def get_queryset(self):
-        return factcheck_keys().only("pk", "updated_at")
+        return factcheck_keys().only("pk", "first_published_at", "modified_at")
+
+    @cached_answer
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -100,30 +124,34 @@ class FactCheckListView(PartnerAPIView, generics.ListAPIView):
 @extend_schema_view(
     get=extend_schema(
         summary="One published fact-check",
-        responses={200: s.FactCheckSerializer, **errors(401, 403, 404, 429)},
+        responses={200: s.FactCheckSerializer, **errors(401, 403, 404, 410, 429)},
     )
 )
 class FactCheckDetailView(PartnerAPIView, generics.RetrieveAPIView):
     serializer_class = s.FactCheckSerializer
     queryset = factcheck_feed()
 
-    def get_queryset(self):
-        return factcheck_feed()
+    def get_object(self):
+        return published_or_gone(self.kwargs["pk"])
+
+    @cached_answer
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class ClaimReviewView(PartnerAPIView):
-    renderer_classes = [JsonLdRenderer, JSONRenderer]
+    renderer_classes = [JsonLdRenderer, OrjsonRenderer]
 
     @extend_schema(
         summary="ClaimReview JSON-LD of a published fact-check",
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="A schema.org ClaimReview document."),
-            **errors(400, 401, 403, 404, 429),
+            **errors(400, 401, 403, 404, 410, 429),
         },
     )
+    @cached_answer
     def get(self, request, pk: int):
-        claim = get_object_or_404(factcheck_feed(), pk=pk)
-        return Response(claimreview_build(claim=claim))
+        return Response(claimreview_build(claim=published_or_gone(pk)))
 
 
 class ClaimSearchView(PartnerAPIView):
@@ -136,11 +164,17 @@ class ClaimSearchView(PartnerAPIView):
         parameters=[s.SearchQuerySerializer],
         responses={200: s.SearchResponseSerializer, **errors(400, 401, 403, 429)},
     )
+    @cached_answer
     def get(self, request):
         query = s.SearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        rows = claims_search(text=params["q"], limit=params["limit"], min_score=params.get("min_score"))
+        rows = claims_search_cached(
+            text=params["q"],
+            limit=params["limit"],
+            min_score=params.get("min_score"),
+            version=version_of(request),
+        )
         return Response(s.SearchResponseSerializer({"query": params["q"], "claims": rows}).data)
 
 
@@ -168,6 +202,12 @@ class TipListCreateView(PartnerAPIView, generics.ListAPIView):
 
     def get_queryset(self):
         return partner_tips(partner_of(self.request))
+
+    def get_serializer_class(self):
+        # What a POST takes (``OPTIONS`` describes it from this), not what it answers.
+        if self.request is not None and self.request.method == "POST":
+            return s.TipInputSerializer
+        return s.TipSerializer
 
     def post(self, request):
         data = s.TipInputSerializer(data=request.data)

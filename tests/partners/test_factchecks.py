@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from factcheck.models import ClaimState, Verdict
+from factcheck.models import ClaimState
+from factcheck.services.claims import claim_update
+from factcheck.workflow import transition
 from tests import factories
 
 LIST = "/api/v1/fact-checks/"
@@ -111,9 +113,17 @@ def test_filter_updated_since_counts_a_correction(api, publish):
     a = publish()
     b = publish()
     cutoff = timezone.now()
-    verdict = Verdict.objects.get(claim=b)
-    verdict.summary = "Corrected summary."
-    verdict.save()
+    proposer, approver = factories.EditorFactory(), factories.EditorFactory()
+    transition(
+        b,
+        "correct",
+        user=proposer,
+        summary="The corrected figure is 5.1 percent, not 4.2 percent.",
+        correction_note="Revised.",
+    )
+    assert ids(api.get(LIST, {"updated_since": cutoff.isoformat()})) == [b.pk]
+    transition(b, "approve_correction", user=approver)
+    assert api.get(f"{LIST}{b.pk}/").json()["verdict"]["summary"].startswith("The corrected figure")
     assert ids(api.get(LIST, {"updated_since": cutoff.isoformat()})) == [b.pk]
     assert set(ids(api.get(LIST, {"updated_since": "2000-01-01T00:00:00Z"}))) == {a.pk, b.pk}
     assert api.get(LIST, {"updated_since": "0001-01-01T00:00:00+14:00"}).status_code == 400
@@ -133,8 +143,7 @@ def test_ordering_by_published_and_updated(api, publish):
     now = timezone.now()
     older = publish(published_at=now - dt.timedelta(days=2))
     newer = publish(published_at=now - dt.timedelta(days=1))
-    older.claimant = "touched"
-    older.save()  # updated after newer
+    claim_update(claim_id=older.pk, expected_version=older.version, fields={"claimant": "touched"})
     assert ids(api.get(LIST)) == [newer.pk, older.pk]
     assert ids(api.get(LIST, {"ordering": "published_at"})) == [older.pk, newer.pk]
     assert ids(api.get(LIST, {"ordering": "-updated_at"})) == [older.pk, newer.pk]
@@ -151,7 +160,9 @@ def test_cursor_pages_walk_everything_once(api, publish):
         url = page["next"]
     assert seen == made
     assert api.get(LIST, {"page_size": 0}).status_code == 400
-    assert api.get(LIST, {"cursor": "bogus"}).status_code == 404
+    bogus = api.get(LIST, {"cursor": "bogus"})
+    assert bogus.status_code == 400
+    assert bogus.json()["error"]["fields"]["cursor"]
 
 
 @pytest.mark.parametrize("page_size", [2, 50])
@@ -202,15 +213,17 @@ def test_claimreview_of_a_draft_is_404(api):
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_forged_cursor_is_404_not_a_crash(api, publish):
+def test_forged_cursor_is_400_naming_the_parameter(api, publish):
     import base64
 
     publish()
     for position in ("not-a-date", "2025-13-45T99:00:00", "0001-01-01T00:00:00%2B14:00"):
         cursor = base64.b64encode(f"o=0&r=0&p={position}".encode()).decode()
         response = api.get(LIST, {"cursor": cursor})
-        assert response.status_code == 404
-        assert response.json()["error"]["code"] == "not_found"
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["code"] == "invalid"
+        assert list(error["fields"]) == ["cursor"]
 
 
 def test_non_http_article_links_are_not_passed_on(api, publish):

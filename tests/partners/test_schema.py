@@ -37,6 +37,17 @@ def test_schema_generates_without_warnings(tmp_path):
     assert "ApiKeyAuth" in text and "'429':" in text and "'401':" in text
 
 
+def test_answers_are_read_only_in_the_schema(client):
+    """What the API answers is marked read-only; what a tip takes is writable."""
+    schemas = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["components"]["schemas"]
+    for name in ("FactCheck", "Verdict", "Tip", "SearchResult", "SearchResponse"):
+        properties = schemas[name]["properties"]
+        assert all(prop.get("readOnly") for prop in properties.values()), name
+    tip_input = schemas["TipInputRequest"]["properties"]
+    assert set(tip_input) == {"text", "url", "context", "claimant"}
+    assert not any(prop.get("readOnly") for prop in tip_input.values())
+
+
 def test_schema_and_docs_are_served_without_a_cdn(client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200

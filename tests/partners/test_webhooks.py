@@ -202,6 +202,8 @@ def test_workflow_publish_and_unpublish_reach_the_partner(
     assert api.get(f"/api/v1/fact-checks/{claim.pk}/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         transition(claim, "unpublish", user=editor, note="The source was withdrawn.")
-    assert api.get(f"/api/v1/fact-checks/{claim.pk}/").status_code == 404
+    assert (
+        api.get(f"/api/v1/fact-checks/{claim.pk}/").status_code == 410
+    )  # withdrawn: gone, as its public page says
     events = [json.loads(body)["event"] for _headers, body in receiver.requests]
     assert events == ["published", "unpublished"]
