@@ -15,8 +15,8 @@ from django.utils import timezone
 from factcheck import ratings
 from factcheck.models import Claim, ClaimState, ReviewEvent, Source, Verdict
 from factcheck.selectors import verdict_next_version
-from factcheck.sources import SourceProblem, source_clean, sources_clean
 from factcheck.services.feed import claim_feed_refresh
+from factcheck.sources import SourceProblem, source_clean, sources_clean
 from factcheck.workflow import WorkflowError, stale_reason
 
 SUMMARY_MAX_CHARS = 10_000
