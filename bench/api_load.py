@@ -1,19 +1,26 @@
-"""Load test of the partner API under gunicorn on PostgreSQL.
+"""Load test of the partner API under gunicorn on PostgreSQL, against a DRF baseline.
 
-    .venv/bin/python -m bench.api_load                   # 10,000 fact-checks, 20 clients, 30 s
-    .venv/bin/python -m bench.api_load --clients 20 --seconds 30 --factchecks 10000 --workers 2
+    .venv/bin/python -m bench.api_load                   # 20,000 fact-checks, 50 clients, 30 s
+    .venv/bin/python -m bench.api_load --factchecks 200000 --clients 50 --seconds 30
+    .venv/bin/python -m bench.api_load --worker-class gthread --threads 4
 
 1. creates a fresh PostgreSQL database (``--db``, default ``fc_bench_api`` on 127.0.0.1),
    migrates it and seeds ``--factchecks`` published fact-checks (claim, current verdict
    with ``published_at``, two sources, an article of one of 20 outlets) plus 2,000
-   imported fact-checks, and builds the search index;
-2. starts ``gunicorn config.wsgi`` with ``--workers`` sync workers on a loopback port
-   (DEBUG off, throttles raised so the limit itself is not what is measured);
-3. runs ``--clients`` threads for ``--seconds``, each picking in turn: a ``fact-checks/``
-   page (first page or the next cursor of its own walk), a random ``fact-checks/{id}/``
-   and a ``claims/search/`` for a seeded claim reworded;
-4. prints requests/s and p50/p95/p99 latency per endpoint, and the error count, for a
-   warm-up, a one-client run (service time without queueing) and the measured run.
+   imported fact-checks with PostgreSQL's COPY (200,000 in about a minute), and builds the
+   search index;
+2. starts ``gunicorn`` (the one installed beside this interpreter, run as ``python -m
+   gunicorn``, so the virtualenv's ``bin`` need not be on ``PATH``) with ``--workers``
+   workers of ``--worker-class`` on a loopback port, DEBUG off, throttles raised so the
+   limit itself is not what is measured, and the baseline view of ``bench.api_urls``;
+3. measures, one client at a time (service time, no queueing): an uncached page at a
+   random depth of the feed (a cursor at a random instant), the first page (cached), a
+   detail, a search, and the baseline (a minimal DRF list of the same 20 rows, no auth,
+   filters, throttles or cache);
+4. then ``--clients`` threads for ``--seconds`` on: the mixed workload (each client in
+   turn: the next page of its own walk, a random detail, a reworded search), cache hits
+   only (the first page, 10 details, 5 searches), and the baseline; all printed side by
+   side, with each one's requests/s as a ratio of the baseline's.
 
 The load client runs on the same 2-core machine as the server, so figures are a floor.
 """
@@ -25,7 +32,6 @@ import http.client
 import json
 import os
 import random
-import shutil
 import socket
 import subprocess
 import sys
@@ -38,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PG = "postgres://postgres@127.0.0.1:5432/"
+BENCH_SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789abcdefghijkl"
 SUBJECTS = ["The minister", "The mayor", "A viral post", "The opposition leader", "The health agency"]
 TOPICS = [
     "unemployment fell to {n} percent last year",
@@ -69,6 +76,8 @@ def prepare_database(db: str, factchecks: int, *, reuse: bool = False) -> str:
     url = PG + db
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", BENCH_SECRET_KEY)  # production settings need one
+    os.environ["DB_STATEMENT_TIMEOUT_MS"] = "0"  # seeding runs long statements (COPY)
     import django
 
     django.setup()
@@ -86,8 +95,27 @@ def prepare_database(db: str, factchecks: int, *, reuse: bool = False) -> str:
     return key
 
 
+def copy_rows(model, objs) -> list[int]:
+    """Insert model instances with COPY, every column as bulk_create would write it (field
+    defaults, ``auto_now``); the new ids in order (the database is fresh: they follow)."""
+    from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - a model's table
+        first = cursor.fetchone()[0] + 1
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            count = 0
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+                count += 1
+    return list(range(first, first + count))
+
+
 def seed(count: int) -> str:
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from coverage.models import PriorFactCheck
@@ -97,14 +125,16 @@ def seed(count: int) -> str:
     from partners import services as partners
 
     now = timezone.now()
+    published = [now - timezone.timedelta(minutes=i) for i in range(count)]
     with transaction.atomic():
-        outlets = Outlet.objects.bulk_create(
-            [Outlet(name=f"Outlet {i}", domain=f"outlet{i}.example") for i in range(20)]
+        outlets = copy_rows(
+            Outlet, (Outlet(name=f"Outlet {i}", domain=f"outlet{i}.example") for i in range(20))
         )
-        articles = Article.objects.bulk_create(
-            [
+        articles = copy_rows(
+            Article,
+            (
                 Article(
-                    outlet=outlets[i % 20],
+                    outlet_id=outlets[i % 20],
                     title=f"Article {i}",
                     body="Body.",
                     url=f"https://outlet{i % 20}.example/a/{i}",
@@ -113,45 +143,49 @@ def seed(count: int) -> str:
                     published_at=now,
                 )
                 for i in range(count // 5 + 1)
-            ],
-            batch_size=1000,
+            ),
         )
-        claims = Claim.objects.bulk_create(
-            [
+        # The stored feed fields are written as factcheck.services.feed would compute them:
+        # public, first published when the verdict was, last changed now.
+        claims = copy_rows(
+            Claim,
+            (
                 Claim(
                     text=claim_text(i),
                     claimant=random.Random(i).choice(SUBJECTS),
                     state=ClaimState.PUBLISHED,
-                    article=articles[i // 5],
+                    article_id=articles[i // 5],
                     checkworthiness=0.7,
+                    first_published_at=published[i],
+                    modified_at=now,
                 )
                 for i in range(count)
-            ],
-            batch_size=1000,
+            ),
         )
-        verdicts = Verdict.objects.bulk_create(
-            [
+        verdicts = copy_rows(
+            Verdict,
+            (
                 Verdict(
-                    claim=claim,
+                    claim_id=claim,
                     rating=RATINGS[i % len(RATINGS)],
                     summary=f"Official figures contradict this ({i}).",
-                    published_at=now - timezone.timedelta(minutes=i),
+                    published_at=published[i],
                     is_current=True,
                 )
                 for i, claim in enumerate(claims)
-            ],
-            batch_size=1000,
+            ),
         )
-        Source.objects.bulk_create(
-            [
-                Source(verdict=v, url=f"https://stats.example/{v.pk}/{j}", title="Release", publisher="Stats")
+        copy_rows(
+            Source,
+            (
+                Source(verdict_id=v, url=f"https://stats.example/{v}/{j}", title="Release", publisher="Stats")
                 for v in verdicts
                 for j in range(2)
-            ],
-            batch_size=2000,
+            ),
         )
-        PriorFactCheck.objects.bulk_create(
-            [
+        copy_rows(
+            PriorFactCheck,
+            (
                 PriorFactCheck(
                     claim_reviewed=claim_text(count + i),
                     rating_text="False",
@@ -159,12 +193,11 @@ def seed(count: int) -> str:
                     url=f"https://other.example/review/{i}",
                 )
                 for i in range(2000)
-            ],
-            batch_size=1000,
+            ),
         )
+    t0 = time.perf_counter()
     search_index_sync()
-    from django.db import connection
-
+    print(f"search index built in {time.perf_counter() - t0:.1f} s", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give a long-running site
     partner, _ = partners.partner_ensure(name="Bench Partner")
@@ -181,38 +214,45 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(db_url: str, workers: int, port: int, log_path: Path) -> subprocess.Popen:
+def start_server(
+    db_url: str, workers: int, port: int, log_path: Path, *, worker_class: str, threads: int, cache_url: str
+) -> subprocess.Popen:
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.api_settings",
         "DATABASE_URL": db_url,
+        "CACHE_URL": cache_url,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdefghijkl",
+        "SECRET_KEY": BENCH_SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "API_THROTTLE_READ": "10000000/min",
         "DB_CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
     }
-    # The gunicorn of the interpreter running this (a venv's bin/ need not be on PATH).
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    # gunicorn as a module of the interpreter running this: the virtualenv's bin/ need not
+    # be on PATH, and no other gunicorn is picked up.
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--threads",
+        str(threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
     log = open(log_path, "w")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(
-        [
-            gunicorn,
-            "config.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {proc.returncode}; see {log_path}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return proc
@@ -225,11 +265,24 @@ def start_server(db_url: str, workers: int, port: int, log_path: Path) -> subpro
 # --- 3. load -----------------------------------------------------------------------------
 
 
+WORKLOADS = ("mixed", "hits", "baseline", "page", "first-page", "detail", "search")
+
+
 class Client(threading.Thread):
-    def __init__(self, n: int, port: int, key: str, ids: list[int], stop_at: float, results: dict):
+    """One client: requests of its ``workload`` in a loop until ``stop_at``.
+
+    ``mixed``: in turn the next page of its own walk (from the first page), a random detail,
+    a reworded search. ``hits``: the first page, 10 details and 5 searches, the same for
+    every client (cache hits after their first round). ``page``: a page at a random depth
+    (a cursor at a random instant of the feed: never seen before, so never cached).
+    ``baseline``: the minimal DRF view. The others: one kind of the mixed workload's requests.
+    """
+
+    def __init__(self, n: int, port: int, key: str, feed: dict, workload: str, stop_at: float, results: dict):
         super().__init__(daemon=True)
         self.rnd = random.Random(n)
-        self.port, self.key, self.ids, self.stop_at, self.results = port, key, ids, stop_at, results
+        self.port, self.key, self.feed, self.workload = port, key, feed, workload
+        self.stop_at, self.results = stop_at, results
         self.cursor: str | None = None
         self.turn = n % 3
 
@@ -244,14 +297,35 @@ class Client(threading.Thread):
         finally:
             conn.close()
 
+    def search_path(self, i: int) -> str:
+        words = claim_text(i).rstrip(".").split()[2:]
+        return "/api/v1/claims/search/?" + urlencode({"q": " ".join(words), "limit": 10})
+
     def next_request(self) -> tuple[str, str]:
-        self.turn = (self.turn + 1) % 3
-        if self.turn == 0:
-            return "fact-checks/ (page)", self.cursor or "/api/v1/fact-checks/?page_size=20"
-        if self.turn == 1:
-            return "fact-checks/{id}/", f"/api/v1/fact-checks/{self.rnd.choice(self.ids)}/"
-        words = claim_text(self.rnd.randrange(len(self.ids))).rstrip(".").split()[2:]
-        return "claims/search/", "/api/v1/claims/search/?" + urlencode({"q": " ".join(words), "limit": 10})
+        ids = self.feed["ids"]
+        kind = self.workload
+        if kind == "mixed":
+            self.turn = (self.turn + 1) % 3
+            kind = ("walk", "detail", "search")[self.turn]
+        if kind == "hits":
+            pick = self.rnd.randrange(16)
+            if pick == 0:
+                return "hits: first page", "/api/v1/fact-checks/?page_size=20"
+            if pick <= 10:
+                return "hits: detail", f"/api/v1/fact-checks/{ids[pick]}/"
+            return "hits: search", self.search_path(pick)
+        if kind == "walk":
+            return "fact-checks/ (walk)", self.cursor or "/api/v1/fact-checks/?page_size=20"
+        if kind == "first-page":
+            return "fact-checks/ (first)", "/api/v1/fact-checks/?page_size=20"
+        if kind == "page":
+            at = self.rnd.randrange(self.feed["oldest"], self.feed["newest"])
+            return "fact-checks/ (any depth)", f"/api/v1/fact-checks/?page_size=20&cursor={at}_0_0"
+        if kind == "detail":
+            return "fact-checks/{id}/", f"/api/v1/fact-checks/{self.rnd.choice(ids)}/"
+        if kind == "search":
+            return "claims/search/", self.search_path(self.rnd.randrange(len(ids)))
+        return "baseline (plain DRF)", "/bench/baseline/"
 
     def run(self):
         while time.monotonic() < self.stop_at:
@@ -263,7 +337,7 @@ class Client(threading.Thread):
                 status, body = 0, b""
             elapsed = time.perf_counter() - t0
             self.results.setdefault(name, []).append((elapsed, status))
-            if name.startswith("fact-checks/ (page)") and status == 200:
+            if name == "fact-checks/ (walk)" and status == 200:
                 nxt = json.loads(body).get("next")
                 self.cursor = (urlsplit(nxt).path + "?" + urlsplit(nxt).query) if nxt else None
 
@@ -273,10 +347,11 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def run_load(port: int, key: str, ids: list[int], clients: int, seconds: float) -> None:
-    per_client = [{} for _ in range(clients)]
+def run_load(port: int, key: str, feed: dict, *, workload: str, clients: int, seconds: float) -> dict:
+    """Run one workload; per request kind and for all: count, req/s, p50/p95/p99 ms, non-200s."""
+    per_client: list[dict] = [{} for _ in range(clients)]
     stop_at = time.monotonic() + seconds
-    threads = [Client(n, port, key, ids, stop_at, per_client[n]) for n in range(clients)]
+    threads = [Client(n, port, key, feed, workload, stop_at, per_client[n]) for n in range(clients)]
     t0 = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -287,52 +362,121 @@ def run_load(port: int, key: str, ids: list[int], clients: int, seconds: float) 
     for results in per_client:
         for name, rows in results.items():
             merged.setdefault(name, []).extend(rows)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"\n{clients} clients, {wall:.1f} s wall time (machine load average after: {load})")
-    print(f"{'endpoint':<22}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-200':>9}")
-    total = 0
-    for name in sorted(merged):
-        rows = merged[name]
+    merged["all"] = [row for rows in list(merged.values()) for row in rows]
+    table = {}
+    for name, rows in merged.items():
         times = [t * 1000 for t, _status in rows]
-        bad = sum(1 for _t, status in rows if status != 200)
-        total += len(rows)
-        print(
-            f"{name:<22}{len(rows):>9}{len(rows) / wall:>9.1f}{percentile(times, 0.5):>9.1f}"
-            f"{percentile(times, 0.95):>9.1f}{percentile(times, 0.99):>9.1f}{bad:>9}"
+        table[name] = {
+            "requests": len(rows),
+            "rps": len(rows) / wall,
+            "p50": percentile(times, 0.5),
+            "p95": percentile(times, 0.95),
+            "p99": percentile(times, 0.99),
+            "errors": sum(1 for _t, status in rows if status != 200),
+        }
+    return table
+
+
+def print_table(title: str, rows: dict[str, dict], baseline_rps: float | None = None) -> None:
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{title} (load average after: {load})")
+    header = f"{'':<28}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-200':>9}"
+    print(header + (f"{'x baseline':>12}" if baseline_rps else ""))
+    for name, row in rows.items():
+        line = (
+            f"{name:<28}{row['requests']:>9}{row['rps']:>9.1f}{row['p50']:>9.1f}"
+            f"{row['p95']:>9.1f}{row['p99']:>9.1f}{row['errors']:>9}"
         )
-    print(f"{'all':<22}{total:>9}{total / wall:>9.1f}")
+        if baseline_rps:
+            line += f"{row['rps'] / baseline_rps:>12.2f}"
+        print(line, flush=True)
+
+
+def explain_page() -> None:
+    """The plan of an uncached page's key query (the API's own queryset), to show it is one
+    range scan of the feed's index."""
+    from partners.selectors import factcheck_keys
+
+    query = (
+        factcheck_keys()
+        .only("pk", "first_published_at", "modified_at")
+        .order_by("-first_published_at", "-id")
+    )
+    print("\nplan of a page's key query:")
+    print(query[:21].explain())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="fc_bench_api")
-    parser.add_argument("--factchecks", type=int, default=10_000)
-    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--factchecks", type=int, default=20_000)
+    parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=1, help="Threads per gthread worker.")
+    parser.add_argument("--cache", default="redis://127.0.0.1:6379/12", help="CACHE_URL of the server.")
     parser.add_argument("--reuse", action="store_true", help="Keep the database of an earlier run.")
     args = parser.parse_args()
     key = prepare_database(args.db, args.factchecks, reuse=args.reuse)
-    from factcheck.selectors import published_factchecks
+    from django.db.models import Max, Min
 
-    ids = list(published_factchecks().values_list("pk", flat=True))
+    from partners.selectors import factcheck_keys
+
+    ids = list(factcheck_keys().order_by("-first_published_at", "-id").values_list("pk", flat=True))
+    span = factcheck_keys().aggregate(oldest=Min("first_published_at"), newest=Max("first_published_at"))
+    # Cursor positions are microseconds since 1970 (partners.api.filters).
+    feed = {
+        "ids": ids,
+        "oldest": int(span["oldest"].timestamp() * 1_000_000),
+        "newest": int(span["newest"].timestamp() * 1_000_000),
+    }
+    explain_page()
     from django.db import connections
 
     connections.close_all()
+    _flush_cache(args.cache)
     port = free_port()
     log_path = Path(f"/tmp/{args.db}_gunicorn.log")
-    server = start_server(PG + args.db, args.workers, port, log_path)
+    server = start_server(
+        PG + args.db,
+        args.workers,
+        port,
+        log_path,
+        worker_class=args.worker_class,
+        threads=args.threads,
+        cache_url=args.cache,
+    )
     try:
-        print(f"gunicorn: {args.workers} workers on 127.0.0.1:{port} (log {log_path})", flush=True)
-        print("\nwarm-up (each worker loads the matcher's vectors and model on its first search):")
-        run_load(port, key, ids, clients=2 * args.workers, seconds=15)
-        print("\nservice time, one client at a time:")
-        run_load(port, key, ids, clients=1, seconds=10)
-        print("\nTHE RUN:")
-        run_load(port, key, ids, clients=args.clients, seconds=args.seconds)
+        print(
+            f"\ngunicorn: {args.workers} {args.worker_class} workers x {args.threads} threads on "
+            f"127.0.0.1:{port}, {len(ids)} published fact-checks (log {log_path})",
+            flush=True,
+        )
+        warm = run_load(port, key, feed, workload="mixed", clients=2 * args.workers, seconds=15)
+        print_table("warm-up (each worker loads the matcher on its first search)", warm)
+        single = {}
+        for workload in ("page", "first-page", "detail", "search", "baseline"):
+            rows = run_load(port, key, feed, workload=workload, clients=1, seconds=8)
+            single.update({name: row for name, row in rows.items() if name != "all"})
+        print_table("service time, one client at a time", single)
+        runs = {}
+        for workload in ("baseline", "mixed", "hits"):
+            rows = run_load(port, key, feed, workload=workload, clients=args.clients, seconds=args.seconds)
+            runs[workload] = rows
+        baseline_rps = runs["baseline"]["all"]["rps"]
+        side = {f"{workload}: {name}": row for workload, rows in runs.items() for name, row in rows.items()}
+        print_table(f"THE RUN: {args.clients} clients, {args.seconds:.0f} s each", side, baseline_rps)
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def _flush_cache(url: str) -> None:
+    """The server's cache starts empty (a Redis database of the benchmark's own)."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 if __name__ == "__main__":
