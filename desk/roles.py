@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 REPORTER, FACT_CHECKER, EDITOR = "Reporter", "Fact-checker", "Editor"
-_migration = import_module("desk.migrations.0004_merge_claim_permission")
+_migration = import_module("desk.migrations.0005_everyone_adds_articles")
 ROLES: dict[str, list[str]] = _migration.ROLES
 
 

@@ -21,6 +21,16 @@ class IngestResult:
     article: Article | None
 
 
+def article_key(*, url: str, title: str, body: str) -> str:
+    """The ``external_key`` of an article added by hand: from its URL, else from its text.
+
+    The same page added twice gets the same key, so the second add is refused as a
+    duplicate instead of creating a second article.
+    """
+    basis = f"url:{url.strip()}" if url.strip() else f"text:{content_hash(title=title, body=body)}"
+    return "manual:" + hashlib.sha256(basis.encode()).hexdigest()[:40]
+
+
 def content_hash(*, title: str, body: str) -> str:
     return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
 

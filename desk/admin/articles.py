@@ -3,6 +3,7 @@ button to run extraction again. Extends ``editorial``'s admin so ``editorial`` s
 unaware of the desk.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -19,6 +20,7 @@ from desk.admin.claims import best_match_subquery
 from desk.admin.search import BoundedSearchMixin
 from editorial.admin import ArticleAdmin, OutletAdmin
 from editorial.models import Article, Outlet
+from editorial.services import article_key
 from factcheck.models import ArticleExtraction, Claim
 from factcheck.tasks import extract_claims as extract_claims_task
 
@@ -66,8 +68,38 @@ class ClaimInline(admin.TabularInline):
         return display.score_bar(claim.best_match_score)
 
 
+class ArticleAddForm(forms.ModelForm):
+    """What a desk user knows of an article: the key derives from its URL or its text."""
+
+    class Meta:
+        model = Article
+        fields = ["title", "body", "outlet", "url", "published_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            key = article_key(
+                url=cleaned.get("url") or "", title=cleaned.get("title") or "", body=cleaned.get("body") or ""
+            )
+            existing = Article.objects.filter(external_key=key).only("pk", "title").first()
+            if existing is not None:
+                raise forms.ValidationError(f"This article is already on the desk: “{existing.title}”.")
+            self.instance.external_key = key
+        return cleaned
+
+
 class DeskArticleAdmin(BoundedSearchMixin, ArticleAdmin):
     change_form_template = "admin/factcheck/article_change_form.html"
+    add_form = ArticleAddForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, **kwargs)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
     list_display = ["title", "outlet", "published_at", "claim_count", "extraction_state", "updated_at"]
     inlines = [ClaimInline]
 
@@ -82,7 +114,7 @@ class DeskArticleAdmin(BoundedSearchMixin, ArticleAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return super().get_fieldsets(request, obj)
+            return [(None, {"fields": ["title", "body", "outlet", "url", "published_at"]})]
         return [
             ("Text with its claims highlighted", {"fields": ["highlighted_body"]}),
             (None, {"fields": ["title", "outlet", "url", "authors", "language", "published_at"]}),
@@ -97,6 +129,8 @@ class DeskArticleAdmin(BoundedSearchMixin, ArticleAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
         return [*super().get_readonly_fields(request, obj), "highlighted_body", "extracted_at"]
 
     @admin.display(description="Claims extracted at")
