@@ -3,12 +3,14 @@
 from django.db.models import Prefetch
 from django.utils.safestring import mark_safe
 
+from core.links import safe_url
 from core.markup import markdown_to_html
 from desk.admin import display
 from desk.admin.actions import assignable_users
 from desk.admin.verdict_forms import verdict_forms
 from factcheck import ratings, workflow
-from factcheck.models import Claim, ClaimState, ReviewEvent, Source, public_name
+from factcheck.models import Claim, ClaimOrigin, ClaimState, ReviewEvent, Source, public_name
+from partners.models import Tip
 
 
 def claim_page_context(request, claim: Claim, *, verdict_form=None, source_formset=None) -> dict:
@@ -37,6 +39,7 @@ def claim_page_context(request, claim: Claim, *, verdict_form=None, source_forms
             {"spec": spec, "reason": reason} for spec, reason in options if spec.name != "comment"
         ],
         "desk_next_step": workflow.next_step(claim),
+        "desk_tip": _tip(claim),
         "desk_can_comment": any(t.name == "comment" for t in transitions),
         "desk_assignees": assignable_users() if any(t.name == "assign" for t in transitions) else [],
         "desk_rating_choices": ratings.CHOICES,
@@ -90,7 +93,23 @@ def _article_context(claim: Claim):
     return display.claim_in_context(claim.article.body, claim.start, claim.end)
 
 
+def _tip(claim: Claim) -> dict | None:
+    """A partner tip's sender, address and context (one query, only for partner claims)."""
+    if claim.origin != ClaimOrigin.PARTNER:
+        return None
+    tip = Tip.objects.select_related("partner").filter(claim=claim).first()
+    return {
+        "partner": tip.partner.name if tip else "",
+        "url": safe_url(claim.appearance_url),
+        "raw_url": claim.appearance_url,
+        "context": tip.context if tip else "",
+        "submitted_at": tip.submitted_at if tip else None,
+    }
+
+
 def _context_problem(claim: Claim) -> str:
+    if claim.origin == ClaimOrigin.PARTNER and claim.article is None:
+        return "A partner's tip: what they sent is shown above."
     if claim.article is None:
         return f"{claim.get_origin_display()}: no article to show."
     if claim.text_changed:

@@ -9,7 +9,8 @@ from coverage.models import CoverageMatch
 from factcheck.models import ClaimState, Verdict
 from factcheck.services.verdicts import verdict_save
 from factcheck.workflow import transition
-from tests.factories import ClaimFactory, PriorFactCheckFactory, SourceFactory, VerdictFactory
+from partners.services import tip_submit
+from tests.factories import ClaimFactory, PartnerFactory, PriorFactCheckFactory, SourceFactory, VerdictFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +177,19 @@ def test_a_published_claim_links_to_its_public_page_and_history_shows_the_events
     assert history.status_code == 302 and history.url.endswith(page_url(claim) + "#desk-history")
     draft = ClaimFactory()
     assert "View on site" not in client.get(page_url(draft)).content.decode()
+
+
+def test_a_partner_tip_shows_its_partner_address_and_context(client, fact_checker):
+    partner = PartnerFactory(name="Civic Radio <b>")
+    result = tip_submit(
+        partner=partner,
+        text="The bridge cost twice its budget.",
+        url="https://radio.example/show/12",
+        context="A caller said it on air <script>x</script>.",
+    )
+    client.force_login(fact_checker)
+    html = client.get(page_url(result.claim)).content.decode()
+    assert "Civic Radio &lt;b&gt;" in html
+    assert 'href="https://radio.example/show/12"' in html
+    assert "A caller said it on air &lt;script&gt;x&lt;/script&gt;." in html
+    assert "no article to show" not in html
