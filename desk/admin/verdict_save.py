@@ -30,6 +30,7 @@ def save_verdict_from_post(model_admin, request, claim: Claim):
         messages.error(request, f"The verdict was not saved: {exc.reason}")
         return _show_again(model_admin, request, claim, form, formset)
     messages.success(request, "Verdict saved.")
+    model_admin.log_change(request, claim, "Verdict saved")
     return _back(claim)
 
 

@@ -121,6 +121,8 @@ def transition(model_admin):
             messages.error(request, f"{label}: {exc.reason}")
         else:
             messages.success(request, f"{label}: done. The claim is now {claim.get_state_display().lower()}.")
+            # The admin's "Recent actions" lists desk work too.
+            model_admin.log_change(request, claim, f"{label} (now {claim.get_state_display().lower()})")
         return redirect(_change_url(claim.pk))
 
     return view

@@ -2,6 +2,7 @@
 transition, every refusal explained, and no control that leads to a bare 403."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -193,3 +194,12 @@ def test_a_partner_tip_shows_its_partner_address_and_context(client, fact_checke
     assert 'href="https://radio.example/show/12"' in html
     assert "A caller said it on air &lt;script&gt;x&lt;/script&gt;." in html
     assert "no article to show" not in html
+
+
+def test_desk_actions_appear_in_recent_actions(client, fact_checker):
+    claim = ClaimFactory()
+    client.force_login(fact_checker)
+    client.post(transition_url(claim, "select"), {"version": claim.version})
+    entry = LogEntry.objects.get(user=fact_checker, object_id=str(claim.pk))
+    assert entry.get_change_message() == "Select for checking (now selected)"
+    assert str(claim)[:20] in client.get(reverse("admin:index")).content.decode()
