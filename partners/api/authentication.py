@@ -48,7 +48,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         parts = services.api_key_split(value) if is_key else None
         view = (request.parser_context or {}).get("view")
         scope = required_scope(request, view) if view is not None else "read"
-        opened = gate.gate_open(request, prefix=parts[0] if parts else None, scope=scope)
+        opened = gate.gate_open(
+            request, prefix=parts[0] if parts else None, scope=scope, presented_key=value if parts else ""
+        )
         failures.refuse_if_exhausted(request, opened.failures)
         if not is_key:
             return None

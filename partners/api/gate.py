@@ -5,8 +5,10 @@
 2. the caller's address's failed credential checks (``failures``);
 3. the key's request count in the current throttle window: one increment of a counter per
    key, scope and window (a fixed window: ``read`` at 600/min allows 600 requests in each
-   clock minute); the counter is keyed by the key's prefix, so it is counted before the key
-   is looked up;
+   clock minute); the counter is keyed by a digest of the whole key as presented, so it is
+   counted before the key is looked up, and a request with a key's prefix but a wrong
+   secret counts in a bucket of its own, never against that key's quota (wrong secrets are
+   the address's failures, item 2);
 4. the data version (``core.dataversion``), which every cached answer's key carries.
 
 On Redis (``CACHE_URL``) the four are one pipeline, one round trip; on other backends (the
@@ -14,6 +16,7 @@ in-process cache of development and tests) the same reads and writes run one by 
 sessions are counted by DRF's throttle instead (a round trip more; staff browse by hand).
 """
 
+import hashlib
 import time
 from dataclasses import dataclass
 
@@ -27,7 +30,7 @@ from partners.api.failures import AddressFailureThrottle
 from partners.models import ApiKey
 from partners.services import API_KEY_CACHE_SECONDS, api_key_by_prefix, api_key_cache_key
 
-THROTTLE_KEY = "throttle-window:%(scope)s:%(prefix)s:%(window)d"
+THROTTLE_KEY = "throttle-window:%(scope)s:%(counter)s:%(window)d"
 
 
 @dataclass
@@ -63,7 +66,13 @@ def _rate(scope: str) -> tuple[int, int] | None:
     return int(count), _PERIODS[period[0]]
 
 
-def gate_open(request, *, prefix: str | None, scope: str) -> "Gate":
+def throttle_counter(presented_key: str) -> str:
+    """The throttle bucket's name for a key as presented: a digest of all of it (not only
+    its public prefix), so only the holder of the secret spends the key's quota."""
+    return hashlib.sha256(presented_key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def gate_open(request, *, prefix: str | None, scope: str, presented_key: str = "") -> "Gate":
     """Read (and count) everything above for this request; stored on the Django request."""
     failure_key = AddressFailureThrottle.key_for(request)
     record_key = api_key_cache_key(prefix) if prefix else None
@@ -72,7 +81,8 @@ def gate_open(request, *, prefix: str | None, scope: str) -> "Gate":
     bucket = None
     if rate is not None:
         window = int(now // rate[1])
-        bucket = THROTTLE_KEY % {"scope": scope, "prefix": prefix, "window": window}
+        counter = throttle_counter(presented_key or prefix or "")
+        bucket = THROTTLE_KEY % {"scope": scope, "counter": counter, "window": window}
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         record, failures, count, version = _redis_round_trip(backend, record_key, failure_key, bucket, rate)

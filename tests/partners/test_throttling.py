@@ -31,6 +31,16 @@ def test_each_key_has_its_own_bucket(client_for, partner, make_key):
         assert second.get(LIST).status_code == 200
 
 
+def test_a_wrong_secret_with_a_keys_prefix_does_not_spend_that_keys_quota(api, client_for, read_key):
+    """Prefixes are not secret (they show in the admin and in logs): only a request that
+    holds the secret counts against the key."""
+    prefix = read_key.rsplit(".", 1)[0]
+    forger = client_for(f"{prefix}.not-the-secret")
+    with rates("3/min", "100/min"):
+        assert [forger.get(LIST).status_code for _ in range(4)] == [401] * 4
+        assert [api.get(LIST).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
 def test_submit_has_its_own_rate(submit_api):
     with rates("100/min", "2/min"):
         codes = [
