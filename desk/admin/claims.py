@@ -33,7 +33,7 @@ from desk.admin.panels import claim_page_context
 from desk.admin.search import BoundedSearchMixin
 from factcheck import workflow
 from factcheck.models import Claim, ClaimState, Verdict
-from factcheck.services.claims import StaleClaimEdit, claim_update
+from factcheck.services.claims import StaleClaimEdit, claim_save_new, claim_update
 from public.claimreview import factcheck_url
 
 EDITABLE_ON_CHANGE = ["checked_wording", "claimant", "claim_type", "quote", "priority", "due_date"]
@@ -254,8 +254,7 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.created_by = request.user
-            obj.save()
+            claim_save_new(claim=obj, user=request.user)
             return
         fields = {name: form.cleaned_data[name] for name in EDITABLE_ON_CHANGE if name in form.cleaned_data}
         try:

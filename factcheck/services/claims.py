@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from factcheck.models import Claim, ClaimState
+from factcheck import extraction
+from factcheck.models import Claim, ClaimOrigin, ClaimState
 from factcheck.services.feed import claim_feed_refresh
 from factcheck.signals import claims_created
 from factcheck.workflow import WorkflowError, stale_reason
@@ -38,16 +39,57 @@ def claim_fingerprint(text: str) -> str:
     return hashlib.sha256(normal.encode()).hexdigest()[:32]
 
 
+def claim_analysis(text: str) -> dict:
+    """Score, type, claimant and quoted words of a claim typed in or sent as a tip, as the
+    extractor gives them for a sentence of an article (the first sentence when several)."""
+    candidates = extraction.extract(text, news_weights={})
+    if not candidates:
+        return {}
+    first = candidates[0]
+    return {
+        "checkworthiness": max(0.0, min(1.0, first.checkworthiness)),
+        "claim_type": first.claim_type,
+        "claimant": first.claimant[:300],
+        "quote": first.quote,
+        "features": first.features,
+    }
+
+
 def claim_add(*, text: str, origin: str, claimant: str = "", appearance_url: str = "") -> Claim:
-    """A new candidate claim from outside an article (a tip); matching follows after commit."""
+    """A new candidate claim from outside an article (a tip, a hand entry): scored, typed and
+    attributed like an extracted one; matching follows after commit (``claims_created``)."""
+    analysis = claim_analysis(text.strip())
     claim = Claim.objects.create(
         text=text.strip(),
-        claimant=claimant.strip(),
+        checkworthiness=analysis.get("checkworthiness", 0.0),
+        claim_type=analysis.get("claim_type", ""),
+        quote=analysis.get("quote", ""),
+        features=analysis.get("features", {}),
+        claimant=claimant.strip() or analysis.get("claimant", ""),
         appearance_url=appearance_url,
         origin=origin,
         state=ClaimState.CANDIDATE,
         fingerprint=claim_fingerprint(text),
     )
+    claims_created.send(sender=Claim, claim_ids=[claim.pk])
+    return claim
+
+
+def claim_save_new(*, claim: Claim, user) -> Claim:
+    """Store a claim a desk user typed in (the admin's add form) as ``claim_add`` stores a tip:
+    what the user left empty (claimant, type, quote) comes from the analysis, the score always
+    does, and ``claims_created`` queues its matching after commit."""
+    analysis = claim_analysis(claim.text.strip())
+    claim.text = claim.text.strip()
+    claim.checkworthiness = analysis.get("checkworthiness", 0.0)
+    claim.features = analysis.get("features", {})
+    for field in ("claimant", "claim_type", "quote"):
+        if not getattr(claim, field):
+            setattr(claim, field, analysis.get(field, ""))
+    claim.origin = ClaimOrigin.MANUAL
+    claim.fingerprint = claim_fingerprint(claim.text)
+    claim.created_by = user
+    claim.save()
     claims_created.send(sender=Claim, claim_ids=[claim.pk])
     return claim
 
