@@ -8,7 +8,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from coverage.models import CoverageMatch, MatchStatus, SearchDoc, SearchKind
-from factcheck.models import Claim, ClaimOrigin, ClaimState, Verdict
+from factcheck.models import Claim, ClaimState, Verdict
 
 
 def open_claim_ids(*, since_days: int | None = None) -> list[int]:
@@ -20,13 +20,10 @@ def open_claim_ids(*, since_days: int | None = None) -> list[int]:
 
 
 def claims_pending_matching(*, older_than: timedelta) -> QuerySet[Claim]:
-    """Extracted claims and partner tips never matched, created before ``older_than`` ago."""
+    """Claims of any origin (extracted, added by hand, partner tips) never matched, created
+    before ``older_than`` ago."""
     cutoff = timezone.now() - older_than
-    return Claim.objects.filter(
-        matched_at__isnull=True,
-        origin__in=[ClaimOrigin.EXTRACTED, ClaimOrigin.PARTNER],
-        created_at__lte=cutoff,
-    ).order_by("created_at", "pk")
+    return Claim.objects.filter(matched_at__isnull=True, created_at__lte=cutoff).order_by("created_at", "pk")
 
 
 def claims_pending_grouping(*, older_than: timedelta) -> QuerySet[Claim]:
