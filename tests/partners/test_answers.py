@@ -78,6 +78,27 @@ def test_publish_correction_and_unpublish_are_seen_at_once(api, publish, django_
     assert api.get(f"{LIST}{claim.pk}/").status_code == 410
 
 
+def test_an_edit_of_a_published_claims_article_or_outlet_is_seen_at_once(
+    api, publish, django_capture_on_commit_callbacks
+):
+    article = factories.ArticleFactory(title="Old headline")
+    claim = publish(article=article)
+    before = api.get(f"{LIST}{claim.pk}/")
+    assert before.json()["article"]["title"] == "Old headline"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "New headline"
+        article.save()
+    after = api.get(f"{LIST}{claim.pk}/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after.json()["article"]["title"] == "New headline"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.outlet.name = "Renamed Outlet"
+        article.outlet.save()
+    assert "Renamed Outlet" in api.get(f"{LIST}{claim.pk}/").content.decode()
+
+
 def test_errors_are_not_cached(api, publish, django_capture_on_commit_callbacks):
     claim = factories.claim_in_state("approved", author=factories.FactCheckerFactory())
     assert api.get(f"{LIST}{claim.pk}/").status_code == 404
