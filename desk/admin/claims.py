@@ -24,6 +24,7 @@ from desk.admin.filters import (
     CheckworthinessBandFilter,
     OutletFilter,
     OverdueFilter,
+    PartnerFilter,
     PriorCoverageFilter,
     RatingFilter,
     is_overdue,
@@ -130,6 +131,8 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
         RatingFilter,
         "priority",
         OverdueFilter,
+        "origin",
+        PartnerFilter,
     ]
     search_fields = ["text", "claimant", "article__title"]
     ordering = ["-checkworthiness", "-created_at"]

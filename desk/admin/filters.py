@@ -9,6 +9,7 @@ from coverage.models import CoverageMatch, MatchStatus
 from editorial.models import Article
 from factcheck import ratings
 from factcheck.models import ClaimState, Verdict
+from partners.models import Partner, Tip
 
 
 class AssigneeFilter(admin.SimpleListFilter):
@@ -95,6 +96,23 @@ class RatingFilter(admin.SimpleListFilter):
             return queryset.filter(~Exists(current.exclude(rating="")))
         if value in ratings.BY_KEY:
             return queryset.filter(Exists(current.filter(rating=value)))
+        return queryset
+
+
+class PartnerFilter(admin.SimpleListFilter):
+    """Claims that came in as a tip from one partner (the partners that sent any, by name)."""
+
+    title = "partner tip"
+    parameter_name = "partner"
+
+    def lookups(self, request, model_admin):
+        senders = Tip.objects.values("partner_id").distinct()
+        return [(str(p.pk), p.name) for p in Partner.objects.filter(pk__in=senders).order_by("name")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(Exists(Tip.objects.filter(claim=OuterRef("pk"), partner_id=int(value))))
         return queryset
 
 

@@ -354,3 +354,40 @@ def test_claim_update_is_compare_and_set_and_refuses_workflow_fields(desk):
     with pytest.raises(ValueError, match="state"):
         claim_update(claim_id=claim.pk, expected_version=2, fields={"state": "published"})
     assert Claim.objects.get(pk=claim.pk).priority == 1
+
+
+def test_claims_filter_by_origin_and_by_the_partner_that_sent_the_tip(
+    client, reporter, django_assert_max_num_queries
+):
+    from tests.factories import PartnerFactory, TipFactory
+
+    harbour, radio = PartnerFactory(name="Harbour Daily"), PartnerFactory(name="City Radio")
+    PartnerFactory(name="Silent Partner")  # sent no tip: not offered as a filter
+    TipFactory(partner=harbour, claim__text="Harbour tip: the tunnel toll doubled.")
+    TipFactory(partner=harbour, claim__text="Harbour tip: ferries were cut by half.")
+    TipFactory(partner=radio, claim__text="Radio tip: 300 buses were scrapped.")
+    ClaimFactory(text="Typed in by hand at the desk.", origin="manual")
+    ClaimFactory(text="Extracted from an article.", origin="extracted", article=ArticleFactory())
+    client.force_login(reporter)
+
+    tips = client.get(LIST, {"origin__exact": "partner"})
+    assert _texts(tips) == {
+        "Harbour tip: the tunnel toll doubled.",
+        "Harbour tip: ferries were cut by half.",
+        "Radio tip: 300 buses were scrapped.",
+    }
+    assert _texts(client.get(LIST, {"origin__exact": "manual"})) == {"Typed in by hand at the desk."}
+    with django_assert_max_num_queries(20):
+        from_harbour = client.get(LIST, {"partner": harbour.pk})
+    assert _texts(from_harbour) == {
+        "Harbour tip: the tunnel toll doubled.",
+        "Harbour tip: ferries were cut by half.",
+    }
+    offered = [
+        choice["display"]
+        for spec in from_harbour.context["cl"].filter_specs
+        for choice in spec.choices(from_harbour.context["cl"])
+        if spec.title == "partner tip"
+    ]
+    assert offered == ["All", "City Radio", "Harbour Daily"]
+    assert _texts(client.get(LIST, {"partner": "not-a-number"})) == _texts(client.get(LIST))
