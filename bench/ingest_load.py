@@ -27,18 +27,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.services import Services, bench_services
+
 PEOPLE = ["Jane Roe", "The finance minister", "Senator John Smith", "Dr. Amy Lee", "The mayor", "Police"]
 FACTS = [
     "unemployment fell to {n}.{d}% in {year}",
@@ -83,49 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drain-matching", action="store_true")
     args = parser.parse_args(argv)
 
-    server = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
-    name = f"fc_bench_ingest_{os.getpid()}"
-    parts = urlsplit(server)
-    database_url = urlunsplit(parts._replace(path=f"/{name}"))
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    workdir = Path(tempfile.mkdtemp(prefix="ingest_load_"))
-    redis_port = _free_port()
-    broker = f"redis://127.0.0.1:{redis_port}/0"
-    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker, "LOG_LEVEL": "WARNING"}
-    workers: list[subprocess.Popen] = []
-    _psql(admin, f'CREATE DATABASE "{name}"')
-    try:
-        subprocess.run(
-            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "yes", "--dir", str(workdir), "--pidfile", str(workdir / "redis.pid")],
-            check=True,
-        )  # fmt: skip
-        _manage(env, "migrate", "-v0")
-        os.environ.update({"DATABASE_URL": database_url, "CELERY_BROKER_URL": broker})
-        import django
-
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        django.setup()
-        return _run(args, env, workdir, workers)
-    finally:
-        for proc in workers:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in workers:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-        pid_file = workdir / "redis.pid"
-        if pid_file.exists():
-            os.kill(int(pid_file.read_text()), signal.SIGKILL)
-        from django.db import connections
-
-        connections.close_all()
-        _psql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with bench_services("ingest") as services:
+        return _run(args, services)
 
 
-def _run(args, env, workdir: Path, workers: list) -> int:
+def _run(args, services: Services) -> int:
     from django.db.models import Count, F
 
     from editorial.models import Article
@@ -135,7 +91,7 @@ def _run(args, env, workdir: Path, workers: list) -> int:
     baseline_rate = _baseline(args.baseline, rng)
     print(f"baseline: claims_extract in-process, {args.baseline} articles: {baseline_rate:.1f} articles/s")
 
-    feed = workdir / "feed"
+    feed = services.workdir / "feed"
     feed.mkdir()
     rows = [article(rng, n) for n in range(args.articles)]
     for start in range(0, len(rows), 1000):
@@ -143,9 +99,9 @@ def _run(args, env, workdir: Path, workers: list) -> int:
         (feed / f"part{start // 1000:03d}.jsonl").write_text(lines + "\n")
 
     for n in range(args.workers):
-        workers.append(_worker(env, workdir / f"worker{n}.log", n))
+        services.worker(f"load{n}")
     started = time.monotonic()
-    result = _manage(env, "import_seeds", str(feed))
+    result = services.manage("import_seeds", str(feed))
     imported_in = time.monotonic() - started
     print(
         f"import: {result.stdout.strip()} in {imported_in:.1f} s = {args.articles / imported_in:.1f} articles/s"
@@ -174,21 +130,21 @@ def _run(args, env, workdir: Path, workers: list) -> int:
     )
     print(f"claims: {claims} ({claims / max(1, extracted):.2f} per article), duplicated: {duplicates}")
     print(
-        f"queues after extraction: celery {_redis(env, 'llen', 'celery')}, matching "
-        f"{_redis(env, 'llen', 'matching')} message(s) left (match tasks queued for the new claims)"
+        f"queues after extraction: celery {services.queue_length('celery')}, matching "
+        f"{services.queue_length('matching')} message(s) left (match tasks queued for the new claims)"
     )
     unmatched = 0
     if args.drain_matching:
         # Every claim matched, not only empty queues: a retried task waits in a worker.
         waiting = Claim.objects.filter(article__isnull=False, matched_at__isnull=True)
         while (
-            _redis(env, "llen", "celery") or _redis(env, "llen", "matching") or waiting.exists()
+            services.queue_length("celery") or services.queue_length("matching") or waiting.exists()
         ) and time.monotonic() < deadline:
             time.sleep(2)
         unmatched = waiting.count()
         print(
             f"queues fully drained after {time.monotonic() - started:.1f} s: "
-            f"{_redis(env, 'llen', 'celery') + _redis(env, 'llen', 'matching')} left, "
+            f"{services.queue_length('celery') + services.queue_length('matching')} left, "
             f"{unmatched} claim(s) never matched"
         )
     ok = extracted == args.articles and duplicates == 0 and unmatched == 0
@@ -223,37 +179,6 @@ def _baseline(count: int, rng: random.Random) -> float:
     Claim.objects.filter(article_id__in=[a.pk for a in created]).delete()
     Article.objects.filter(pk__in=[a.pk for a in created]).delete()
     return rate
-
-
-def _worker(env: dict, log: Path, n: int) -> subprocess.Popen:
-    handle = open(log, "w")  # noqa: SIM115 - owned by the child
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "1", "-Q", "celery,matching,embedding",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"load{n}-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-
-
-def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
-
-
-def _redis(env: dict, *args: str) -> int:
-    port = urlsplit(env["CELERY_BROKER_URL"]).port
-    out = subprocess.run(["redis-cli", "-p", str(port), *args], capture_output=True, text=True, check=False)
-    return int(out.stdout.strip() or 0)
-
-
-def _psql(url: str, sql: str) -> None:
-    subprocess.run(["psql", url, "-q", "-c", sql], check=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 if __name__ == "__main__":
