@@ -42,3 +42,21 @@ def failure_lines(stderr: str) -> list[str]:
         where, sep, reason = line.partition(": ")
         assert sep and reason.strip(), line
     return lines
+
+
+# tests.factories.UserFactory's password for every user it makes.
+TEST_PASSWORD = "pw-for-tests-123"
+
+
+def admin_login(browser, live_server, user, *, width: int = 1400):
+    """A new browser page logged in to the admin as ``user`` (on the admin index)."""
+    from django.urls import reverse
+
+    page = browser.new_context(viewport={"width": width, "height": 1000}).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}{reverse('admin:login')}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}{reverse('admin:index')}")
+    return page

@@ -14,8 +14,8 @@ from editorial.intake.services import feed_add, feed_fetch
 from editorial.models import Article
 from tests.factories import EditorFactory, ReporterFactory
 from tests.intake_server import PARAGRAPHS, article_html, rss, serve_for_test
+from tests.support import admin_login
 
-PASSWORD = "pw-for-tests-123"  # tests.factories.UserFactory
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "browser"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,17 +26,6 @@ def intake_server(settings):
     yield from serve_for_test(settings)
 
 
-def _login(browser, live_server, user):
-    page = browser.new_context(viewport={"width": 1300, "height": 1000}).new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}{reverse('admin:login')}")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}{reverse('admin:index')}")
-    return page
-
-
 def test_a_reporter_previews_and_saves_an_article_by_url(browser, live_server, intake_server):
     text = ["&lt;script&gt;alert(1)&lt;/script&gt; The mayor said crime fell 20% last year.", *PARAGRAPHS]
     url = intake_server.add(
@@ -44,7 +33,7 @@ def test_a_reporter_previews_and_saves_an_article_by_url(browser, live_server, i
         article_html("Deficit fell, minister says", text, author="Jane Roe", published="2025-03-04"),
     )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = _login(browser, live_server, ReporterFactory(username="rita"))
+    page = admin_login(browser, live_server, ReporterFactory(username="rita"))
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
@@ -73,7 +62,7 @@ def test_an_editor_sees_the_feed_page_with_its_health_and_articles(browser, live
     feed, _ = feed_add(url=intake_server.url("/feed"), outlet="The Daily")
     feed_fetch(feed_id=feed.pk)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = _login(browser, live_server, EditorFactory(username="eddie"))
+    page = admin_login(browser, live_server, EditorFactory(username="eddie"))
 
     page.goto(f"{live_server.url}{reverse('admin:editorial_feed_change', args=[feed.pk])}")
     page.screenshot(path=str(ARTIFACTS / "feed-page.png"), full_page=True)

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from factcheck.models import Claim, ClaimState, ReviewEvent, Verdict
 from tests.factories import ArticleFactory, ClaimFactory, EditorFactory, FactCheckerFactory
+from tests.support import admin_login
 
-PASSWORD = "pw-for-tests-123"  # tests.factories.UserFactory
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "browser"
 BODY = (
     "Ministers met on Monday. The minister said unemployment fell to 4.2% in March. "
@@ -23,17 +23,6 @@ BODY = (
 SENTENCE = "The minister said unemployment fell to 4.2% in March."
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(browser, live_server, user):
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}{reverse('admin:login')}")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}{reverse('admin:index')}")
-    return page
 
 
 def _click_transition(page, name: str, expect: str):
@@ -50,7 +39,7 @@ def test_fact_checker_and_editor_take_a_claim_to_published(browser, live_server)
     claim_url = f"{live_server.url}{reverse('admin:factcheck_claim_change', args=[claim.pk])}"
 
     # The fact-checker finds the claim in the list and opens it.
-    page = _login(browser, live_server, checker)
+    page = admin_login(browser, live_server, checker)
     page.goto(f"{live_server.url}{reverse('admin:factcheck_claim_changelist')}?state__exact=candidate")
     page.click(f"#result_list a:has-text('{SENTENCE[:30]}')")
     page.wait_for_url(f"{claim_url}*")  # the list's filters ride along in the query string
@@ -70,7 +59,7 @@ def test_fact_checker_and_editor_take_a_claim_to_published(browser, live_server)
     assert page.locator("#transition-approve").count() == 0
 
     # A second user, an Editor, approves and publishes.
-    desk = _login(browser, live_server, editor)
+    desk = admin_login(browser, live_server, editor)
     desk.goto(claim_url)
     assert "Labour market statistics, March" in desk.inner_text("#desk-verdict")
     _click_transition(desk, "approve", "now approved")

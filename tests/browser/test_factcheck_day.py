@@ -24,8 +24,8 @@ from tests.factories import (
     PriorFactCheckFactory,
     ReporterFactory,
 )
+from tests.support import admin_login
 
-PASSWORD = "pw-for-tests-123"  # tests.factories.UserFactory
 SHOTS = Path(settings.BASE_DIR) / "artifacts" / "browser" / "day"
 SENTENCE = "The minister said crime doubled in a year."
 BODY = f"Ministers met on Monday. {SENTENCE} Critics disagreed."
@@ -37,17 +37,6 @@ FIRST = "Police figures show a rise of 3%, nowhere near a doubling."
 EDITED = "Police figures show crime rose 3% in a year; it did not double."
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(browser, live_server, user):
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}{reverse('admin:login')}")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}{reverse('admin:index')}")
-    return page
 
 
 def _shot(page, name: str):
@@ -75,14 +64,14 @@ def test_write_review_publish_and_correct_a_fact_check(browser, live_server):
     claim_url = f"{live_server.url}{reverse('admin:factcheck_claim_change', args=[claim.pk])}"
 
     # A Reporter's claim page: no control that would lead to a refusal.
-    desk = _login(browser, live_server, reporter)
+    desk = admin_login(browser, live_server, reporter)
     desk.goto(claim_url)
     assert desk.locator("button:has-text('Confirm'), button:has-text('Use this verdict')").count() == 0
     assert desk.locator("form.desk-action[id^=transition-]").count() == 0
     _shot(desk, "01_reporter_claim_page")
 
     # The fact-checker writes the fact-check.
-    page = _login(browser, live_server, checker)
+    page = admin_login(browser, live_server, checker)
     page.goto(claim_url)
     _click(page, "select", "now selected")
     _click(page, "start_research", "now researching")
@@ -110,7 +99,7 @@ def test_write_review_publish_and_correct_a_fact_check(browser, live_server):
     _shot(page, "03_fact_checker_submitted")
 
     # The Editor sees it at once under "awaiting your review" and asks for changes.
-    desk = _login(browser, live_server, editor)
+    desk = admin_login(browser, live_server, editor)
     desk.goto(f"{live_server.url}{reverse('admin:factcheck_claim_dashboard')}")
     assert SENTENCE[:30] in desk.inner_text("#desk-awaiting-review")
     _shot(desk, "04_editor_dashboard")
@@ -130,7 +119,7 @@ def test_write_review_publish_and_correct_a_fact_check(browser, live_server):
     # The Editor approves; the two-person rule leaves publishing to him or a second Editor.
     desk.goto(claim_url)
     _click(desk, "approve", "now approved")
-    other = _login(browser, live_server, second)
+    other = admin_login(browser, live_server, second)
     other.goto(claim_url)
     _click(other, "publish", "now published")
     _shot(other, "07_second_editor_published")

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from coverage.grouping import claim_group
 from factcheck.models import Claim
-from tests.browser.test_claim_flow import ARTIFACTS, _login
+from tests.browser.test_claim_flow import ARTIFACTS
 from tests.factories import ArticleFactory, ClaimFactory, EditorFactory, OutletFactory
+from tests.support import admin_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +34,7 @@ def test_editor_sees_appearances_and_merges_a_suggestion(browser, live_server):
     canonical, repeat, other = (Claim.objects.get(pk=c.pk) for c in claims)
     assert repeat.same_as_id == canonical.pk and other.same_as_id is None
 
-    page = _login(browser, live_server, editor)
+    page = admin_login(browser, live_server, editor)
     page.goto(f"{live_server.url}{reverse('admin:factcheck_claim_change', args=[canonical.pk])}")
     panel = page.locator("#desk-appearances")
     assert "Seen 2 times" in panel.inner_text() and "Hospital waiting lists" in panel.inner_text()

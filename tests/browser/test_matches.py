@@ -14,8 +14,8 @@ from coverage.matching.index import searchdocs_embed
 from coverage.models import CoverageMatch
 from coverage.services import claim_match, prior_factchecks_import
 from factcheck.models import Verdict
-from tests.browser.test_claim_flow import _login
 from tests.factories import FactCheckerFactory, claim_in_state
+from tests.support import admin_login
 
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "browser"
 CHECKED = (
@@ -50,7 +50,7 @@ def test_claim_page_shows_matches_a_desk_can_trust(browser, live_server):
     row = CoverageMatch.objects.get(claim=claim, prior_factcheck__url="https://statecheck.example/crime")
     assert not row.is_strong
 
-    page = _login(browser, live_server, FactCheckerFactory(username="fran"))
+    page = admin_login(browser, live_server, FactCheckerFactory(username="fran"))
     page.goto(f"{live_server.url}{reverse('admin:factcheck_claim_change', args=[claim.pk])}")
     table = page.locator(".inline-group:has-text('Prior coverage')")
     text = table.inner_text()
@@ -81,7 +81,7 @@ def test_an_empty_match_table_says_how_much_was_searched(browser, live_server):
     )
     searchdocs_embed(doc_ids=report.stale_doc_ids)
     claim = claim_in_state("researching", verdict=False)
-    page = _login(browser, live_server, FactCheckerFactory(username="fred"))
+    page = admin_login(browser, live_server, FactCheckerFactory(username="fred"))
     page.goto(f"{live_server.url}{reverse('admin:factcheck_claim_change', args=[claim.pk])}")
     assert page.locator("p.desk-empty-matches").inner_text() == "No prior coverage found among 1 item."
 
@@ -102,7 +102,7 @@ def test_match_quality_page(browser, live_server):
             is_strong=rank == 1,
             status=status,
         )
-    page = _login(browser, live_server, EditorFactory(username="ellen"))
+    page = admin_login(browser, live_server, EditorFactory(username="ellen"))
     page.goto(f"{live_server.url}{reverse('admin:coverage_coveragematch_changelist')}")
     page.click("a:has-text('Match quality')")
     row = page.locator("#match-quality tbody tr").first
