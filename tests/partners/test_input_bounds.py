@@ -32,8 +32,9 @@ def ids(response):
 def test_updated_since_with_an_offset_past_postgresql_limit_is_the_same_instant_in_utc(api, publish):
     before, after = publish(), publish()
     # 2026-01-01T00:00:00-19:00 is 2026-01-01T19:00:00Z.
+    # ``updated_since`` reads the stored last-modified field the services keep current.
     for claim, changed in ((before, utc(2026, 1, 1, 18)), (after, utc(2026, 1, 1, 20))):
-        Claim.objects.filter(pk=claim.pk).update(updated_at=changed)
+        Claim.objects.filter(pk=claim.pk).update(updated_at=changed, modified_at=changed)
         Verdict.objects.filter(claim=claim).update(updated_at=changed)
     for offset in ("-19:00", "+23:59", "-16:00"):
         response = api.get(LIST, {"updated_since": f"2026-01-01T00:00:00{offset}"})
