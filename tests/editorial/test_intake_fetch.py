@@ -250,7 +250,9 @@ def test_a_bad_feed_fails_with_its_reason_and_keeps_what_was_stored(intake_serve
     assert feed.consecutive_failures == 1 and feed.failing_since is not None
     assert Article.objects.filter(url=url).exists() and FeedItem.objects.count() == 1
     if route.get("filler"):
-        assert sum(intake_server.streamed) < 10 * 1024 * 1024  # stopped reading long before 50 MB
+        # Stopped reading long before 50 MB: the server's count also holds what the kernel's
+        # loopback buffers took after the client stopped (seen up to ~6 MB past the limit).
+        assert sum(intake_server.streamed) < 25 * 1024 * 1024
 
 
 def test_a_gzip_bomb_is_refused_at_the_size_limit(intake_server, settings):
