@@ -72,8 +72,10 @@ def throttle_counter(presented_key: str) -> str:
     return hashlib.sha256(presented_key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def gate_open(request, *, prefix: str | None, scope: str, presented_key: str = "") -> "Gate":
-    """Read (and count) everything above for this request; stored on the Django request."""
+def gate_open(request, *, prefix: str | None, scope: str, presented_key: str) -> "Gate":
+    """Read (and count) everything above for this request; stored on the Django request.
+    ``presented_key`` is the whole key as sent (empty without one); it names the throttle
+    bucket whenever there is a prefix to count."""
     failure_key = AddressFailureThrottle.key_for(request)
     record_key = api_key_cache_key(prefix) if prefix else None
     now = time.time()
@@ -81,7 +83,7 @@ def gate_open(request, *, prefix: str | None, scope: str, presented_key: str = "
     bucket = None
     if rate is not None:
         window = int(now // rate[1])
-        counter = throttle_counter(presented_key or prefix or "")
+        counter = throttle_counter(presented_key)
         bucket = THROTTLE_KEY % {"scope": scope, "counter": counter, "window": window}
     backend = caches["default"]
     if isinstance(backend, RedisCache):
