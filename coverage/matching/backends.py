@@ -2,7 +2,10 @@
 
 Both return the top ``limit`` (SearchDoc id, BM25 score) for an OR-query of the
 text's content words, so a long tweet still reaches documents that share only a few
-of its words, and rare words count most.
+of its words, and rare words count most. Both index the same words as the query
+(``text.query_terms``): runs of letters and digits, so "79.9" is "79" and "9" (FTS5's
+unicode61 tokenizer does this itself; PostgreSQL's tsvector is built from the text with
+every other character replaced by a space, ``coverage`` migration 0004).
 
 * SQLite: FTS5's built-in ``bm25()`` (claim column weight 1, context and claimant 0.5).
 * PostgreSQL: ``ts_rank`` has no IDF, which loses a lot on OR-queries, so BM25 is

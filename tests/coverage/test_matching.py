@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from core import embedding
 from coverage.claimreview import ClaimReviewRecord
-from coverage.matching import search, semantic_available, vectors
+from coverage.matching import backends, search, semantic_available, vectors
 from coverage.matching.index import searchdocs_embed
 from coverage.models import PriorFactCheck, SearchDoc
 from coverage.services import prior_factchecks_import
@@ -135,6 +135,31 @@ def test_claimant_is_indexed_and_lifts_the_same_speakers_check():
     assert (
         search(text, claimant="Ms. Jones", limit=2)[0].object_id == by_url["https://checker.example/t/jones"]
     )
+
+
+@pytest.mark.django_db
+def test_decimal_and_hyphenated_figures_are_words_on_both_backends():
+    # PostgreSQL's own parser keeps "79.9" and "3-4" whole; the query splits them, as FTS5 does.
+    texts = [
+        "The deficit was cut to 43.2 billion euros in 2019, 3-4 times less.",
+        "The deficit was cut to 79.9 billion euros in 2019, 3-4 times less.",
+        "The deficit was cut to 12.5 billion euros in 2019, 5-6 times less.",
+    ]
+    report = prior_factchecks_import(
+        records=[
+            ClaimReviewRecord(url=f"https://checker.example/d/{n}", claim_reviewed=t)
+            for n, t in enumerate(texts)
+        ]
+    )
+    searchdocs_embed(doc_ids=report.stale_doc_ids)
+    docs = {d.text: d.pk for d in SearchDoc.objects.all()}
+    ranked = backends.lexical_search("the deficit was cut to 79.9 billion euros", limit=3, kinds=None)
+    assert ranked[0][0] == docs[texts[1]] and ranked[0][1] > ranked[1][1], ranked
+    ranked = backends.lexical_search("cut 12.5 billion, 5-6 times", limit=3, kinds=None)
+    assert ranked[0][0] == docs[texts[2]] and ranked[0][1] > ranked[1][1], ranked
+    for text in texts:
+        top = search(text, limit=3)[0]
+        assert top.text == text and top.score >= 0.3, (text, top.text, top.score)
 
 
 @pytest.mark.django_db
