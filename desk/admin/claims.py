@@ -134,7 +134,7 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
         "origin",
         PartnerFilter,
     ]
-    search_fields = ["text", "claimant", "article__title"]
+    search_fields = ["text", "claimant", "article__title", "tip__partner__name"]
     ordering = ["-checkworthiness", "-created_at"]
     list_per_page = 50
     paginator = IdFirstPaginator

@@ -94,34 +94,44 @@ class _InArray(Lookup):
 def indexed_search(queryset, search_fields, terms):
     """``queryset`` narrowed to the rows where every term is in one of ``search_fields``
     (case-insensitive substring, as Django's admin), with no join; None when a field is not
-    a plain column of the model or of a model one foreign key away (Django's search then)."""
+    a plain column reached through single-valued relations (foreign keys, reverse one-to-ones;
+    Django's search then)."""
     model = queryset.model
-    paths = []
     for field_path in search_fields:
-        if field_path[:1] in "^=@":
-            return None
-        parts = field_path.split(LOOKUP_SEP)
-        if len(parts) == 1:
-            paths.append((None, parts[0]))
-        elif len(parts) == 2:
-            relation = model._meta.get_field(parts[0])
-            if not (relation.many_to_one and relation.concrete):
-                return None
-            paths.append((relation, parts[1]))
-        else:
+        if field_path[:1] in "^=@" or _single_valued_path(model, field_path.split(LOOKUP_SEP)) is None:
             return None
     for term in terms:
-        conditions = []
-        for relation, name in paths:
-            if relation is None:
-                conditions.append(Q(**{f"{name}__icontains": term}))
-                continue
-            related = relation.related_model._default_manager.filter(
-                **{f"{name}__icontains": term}
-            ).order_by()
-            conditions.append(Q(_InArray(F(relation.attname), ArraySubquery(related.values("pk")))))
+        conditions = [_term_in(model, field_path.split(LOOKUP_SEP), term) for field_path in search_fields]
         queryset = queryset.filter(reduce(operator.or_, conditions))
     return queryset
+
+
+def _single_valued_path(model, parts):
+    """The relations of ``parts`` up to its last field, or None if one is many-valued."""
+    relations = []
+    for name in parts[:-1]:
+        relation = model._meta.get_field(name)
+        forward = relation.many_to_one and relation.concrete
+        reverse_one = relation.one_to_one and not relation.concrete
+        if not (forward or reverse_one):
+            return None
+        relations.append(relation)
+        model = relation.related_model
+    return relations
+
+
+def _term_in(model, parts, term) -> Q:
+    """``term`` in the column ``parts`` names, each relation on the way one id array: a
+    foreign key as ``fk_id = ANY(ARRAY(SELECT id ...))``, a reverse one-to-one as
+    ``id = ANY(ARRAY(SELECT fk_id ...))``."""
+    if len(parts) == 1:
+        return Q(**{f"{parts[0]}__icontains": term})
+    relation = model._meta.get_field(parts[0])
+    related = relation.related_model
+    inner = related._default_manager.filter(_term_in(related, parts[1:], term)).order_by()
+    if relation.concrete:
+        return Q(_InArray(F(relation.attname), ArraySubquery(inner.values("pk"))))
+    return Q(_InArray(F("pk"), ArraySubquery(inner.values(relation.field.attname))))
 
 
 def _notice(kept: int, dropped: int, cut: int) -> str:

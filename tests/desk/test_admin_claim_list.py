@@ -391,3 +391,21 @@ def test_claims_filter_by_origin_and_by_the_partner_that_sent_the_tip(
     ]
     assert offered == ["All", "City Radio", "Harbour Daily"]
     assert _texts(client.get(LIST, {"partner": "not-a-number"})) == _texts(client.get(LIST))
+
+
+def test_claim_search_finds_tips_by_the_partners_name(client, reporter, django_assert_max_num_queries):
+    from tests.factories import PartnerFactory, TipFactory
+
+    harbour, radio = PartnerFactory(name="Harbour Daily"), PartnerFactory(name="City Radio")
+    TipFactory(partner=harbour, claim__text="The tunnel toll doubled.")
+    TipFactory(partner=radio, claim__text="300 buses were scrapped.")
+    ClaimFactory(text="The harbour was dredged.", origin="manual")  # its own text says harbour
+    ClaimFactory(text="Ferries were cut.", origin="extracted", article=ArticleFactory(title="Radio silence"))
+    client.force_login(reporter)
+
+    with django_assert_max_num_queries(20):
+        harbour_hits = client.get(LIST, {"q": "harbour"})
+    assert _texts(harbour_hits) == {"The tunnel toll doubled.", "The harbour was dredged."}
+    assert _texts(client.get(LIST, {"q": "harbour daily"})) == {"The tunnel toll doubled."}
+    assert _texts(client.get(LIST, {"q": "radio"})) == {"300 buses were scrapped.", "Ferries were cut."}
+    assert _texts(client.get(LIST, {"q": "city radio buses"})) == {"300 buses were scrapped."}

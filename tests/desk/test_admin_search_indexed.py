@@ -8,11 +8,24 @@ from django.test import RequestFactory
 
 from coverage.models import CoverageMatch, PriorFactCheck
 from factcheck.models import Claim
-from tests.factories import ArticleFactory, ClaimFactory, PriorFactCheckFactory
+from tests.factories import ArticleFactory, ClaimFactory, PartnerFactory, PriorFactCheckFactory, TipFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
-QUERIES = ["nurses", "NURSES", "roe", "budget", "nurses roe", '"fell by"', "Budget nurses", "zzz", "12%", "é"]
+QUERIES = [
+    "nurses",
+    "NURSES",
+    "roe",
+    "budget",
+    "nurses roe",
+    '"fell by"',
+    "Budget nurses",
+    "zzz",
+    "12%",
+    "é",
+    "watch",
+    "union shifts",
+]
 
 
 @pytest.fixture
@@ -45,6 +58,10 @@ def claims():
     ClaimFactory(article=other, text="Café prices rose.", claimant="Police")
     ClaimFactory(article=None, text="Nurses are leaving, a tip says.", claimant="")
     ClaimFactory(article=None, text="Nothing to see.", claimant="jane roe")
+    TipFactory(partner=PartnerFactory(name="Budget Watch"), claim__text="Rents doubled.", claim__claimant="")
+    TipFactory(
+        partner=PartnerFactory(name="Nurses' Union"), claim__text="Shifts got longer.", claim__claimant=""
+    )
 
 
 @pytest.mark.parametrize("term", QUERIES)
@@ -58,6 +75,7 @@ def test_claim_search_matches_by_article_title_and_by_text(claims, request_as):
     ours, _, _ = _both(Claim, request_as, "nurses")
     assert sorted(ours.values_list("text", flat=True)) == [
         "Nurses are leaving, a tip says.",
+        "Shifts got longer.",  # a tip from the Nurses' Union
         "Waiting lists fell by 12% last year.",  # its article's title says nurses
         "We hired 4,000 nurses.",
     ]
