@@ -126,6 +126,19 @@ class Tip(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="tips")
     context = models.TextField(blank=True, help_text="What the partner said about it.")
     submitted_at = models.DateTimeField(default=timezone.now)
+    # A text of several sentences is read as a small article: each claim taken from it has
+    # its own tip, with the whole text and the first of those tips (itself included).
+    sent_text = models.TextField(
+        blank=True, help_text="The text the partner sent, when the claim was taken from a longer one."
+    )
+    part_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="parts",
+        help_text="The first tip taken from the same text (itself for that one); empty for a tip of one sentence.",
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

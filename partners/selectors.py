@@ -1,6 +1,6 @@
 """The API's querysets: public fact-checks by their stored feed fields, and partners' tips."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from factcheck.models import Claim, ClaimOrigin, ReviewEvent, Verdict
@@ -55,6 +55,7 @@ def partner_tips(partner) -> QuerySet[Claim]:
     return (
         tips.annotate(factcheck_id=Subquery(answer.values("pk")[:1]))
         .annotate(
+            tip_part_of=F("tip__part_of__claim_id"),
             factcheck_text=Subquery(answer.values("text")[:1]),
             factcheck_rating=Subquery(verdict.values("rating")[:1]),
             factcheck_summary=Subquery(verdict.values("summary")[:1]),

@@ -21,7 +21,8 @@ from django.utils import timezone
 from core.errors import ApplicationError
 from coverage.grouping import claim_group
 from factcheck.models import Claim, ClaimOrigin, ClaimState
-from factcheck.services.claims import claim_add, claim_fingerprint
+from factcheck.services.claims import candidate_analysis, claim_add, claim_fingerprint
+from factcheck.services.extraction import text_claim_candidates
 from partners.models import ApiKey, Partner, Tip
 
 logger = logging.getLogger(__name__)
@@ -174,8 +175,11 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
 
 @dataclass(frozen=True)
 class TipResult:
+    """``tip`` is the first of ``tips``: every tip the text made or found, in text order."""
+
     tip: Tip
     created: bool
+    tips: tuple[Tip, ...] = ()
 
     @property
     def claim(self) -> Claim:
@@ -185,37 +189,74 @@ class TipResult:
 def tip_submit(
     *, partner: Partner, text: str, url: str = "", context: str = "", claimant: str = ""
 ) -> TipResult:
-    """Record a partner's tip as a candidate claim, or return the partner's open duplicate.
+    """Record a partner's tip as candidate claims, or return the partner's open duplicates.
 
-    1. lock the partner row, so two identical tips sent at once make one claim;
-    2. look for the partner's own open tip whose claim has the same fingerprint (case,
-       spacing and end punctuation do not matter);
-    3. otherwise create the ``Claim`` (origin partner, state candidate) and its ``Tip``;
+    1. read the text as a small article (``text_claim_candidates``): a text of several
+       sentences gives a claim per sentence worth checking; a text of one sentence, or one
+       with no sentence worth it, is one claim as sent;
+    2. lock the partner row, so two identical tips sent at once make one claim each;
+    3. for each claim, look for the partner's own open tip whose claim has the same
+       fingerprint (case, spacing and end punctuation do not matter) and reuse it;
+    4. otherwise create the ``Claim`` (origin partner, state candidate) and its ``Tip``
+       (for a longer text: with the text, and ``part_of`` the first tip made from it);
        matching follows after commit (``claims_created``);
-    4. group the new claim at once (``coverage.grouping.claim_group``), so a tip that repeats
-       a published claim is answered with its fact-check in the response. Should grouping
-       fail here, the tip stands and the queued task (or its sweep) groups it later.
+    5. group each new claim at once (``coverage.grouping.claim_group``), so a tip that
+       repeats a published claim is answered with its fact-check in the response. Should
+       grouping fail here, the tip stands and the queued task (or its sweep) groups it later.
     """
-    fingerprint = claim_fingerprint(text)
+    text = text.strip()
+    sentences = text_claim_candidates(text)
+    wanted: list[tuple[str, dict | None]] = [(c.text, candidate_analysis(c)) for c in sentences]
+    wanted = wanted or [(text, None)]
+    fingerprints = [claim_fingerprint(sentence) for sentence, _ in wanted]
     with transaction.atomic():
         Partner.objects.select_for_update().filter(pk=partner.pk).first()
-        existing = (
-            Tip.objects.filter(
-                partner=partner,
-                claim__origin=ClaimOrigin.PARTNER,
-                claim__fingerprint=fingerprint,
-                claim__state__in=ClaimState.OPEN,
-            )
-            .select_related("claim")
-            .order_by("submitted_at", "id")
-            .first()
+        open_tips = _open_tips(partner, fingerprints)
+        tips: dict[str, Tip] = {}
+        made: list[Tip] = []
+        for (sentence, analysis), fingerprint in zip(wanted, fingerprints, strict=True):
+            if fingerprint in tips:
+                continue
+            tip = open_tips.get(fingerprint)
+            if tip is None:
+                claim = claim_add(
+                    text=sentence,
+                    origin=ClaimOrigin.PARTNER,
+                    claimant=claimant,
+                    appearance_url=url,
+                    analysis=analysis,
+                )
+                tip = Tip.objects.create(
+                    claim=claim, partner=partner, context=context.strip(), sent_text=text if sentences else ""
+                )
+                made.append(tip)
+            tips[fingerprint] = tip
+        if sentences and made:
+            Tip.objects.filter(pk__in=[tip.pk for tip in made]).update(part_of=made[0])
+            for tip in made:
+                tip.part_of = made[0]
+    for tip in made:
+        try:
+            claim_group(claim_id=tip.claim_id)
+        except Exception:  # noqa: BLE001 - the tip is saved; the task and the sweep retry grouping
+            logger.exception("Grouping of tip %s failed; the grouping task will retry", tip.claim_id)
+    found = tuple(tips.values())
+    return TipResult(tip=found[0], created=bool(made), tips=found)
+
+
+def _open_tips(partner: Partner, fingerprints: list[str]) -> dict[str, Tip]:
+    """The partner's earliest open tip for each of these claim fingerprints."""
+    found: dict[str, Tip] = {}
+    rows = (
+        Tip.objects.filter(
+            partner=partner,
+            claim__origin=ClaimOrigin.PARTNER,
+            claim__fingerprint__in=fingerprints,
+            claim__state__in=ClaimState.OPEN,
         )
-        if existing is not None:
-            return TipResult(tip=existing, created=False)
-        claim = claim_add(text=text, origin=ClaimOrigin.PARTNER, claimant=claimant, appearance_url=url)
-        tip = Tip.objects.create(claim=claim, partner=partner, context=context.strip())
-    try:
-        claim_group(claim_id=claim.pk)
-    except Exception:  # noqa: BLE001 - the tip is saved; the task and the sweep retry grouping
-        logger.exception("Grouping of tip %s failed; the grouping task will retry", claim.pk)
-    return TipResult(tip=tip, created=True)
+        .select_related("claim")
+        .order_by("submitted_at", "id")
+    )
+    for tip in rows:
+        found.setdefault(tip.claim.fingerprint, tip)
+    return found

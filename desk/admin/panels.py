@@ -104,7 +104,29 @@ def _tip(claim: Claim) -> dict | None:
         "raw_url": claim.appearance_url,
         "context": tip.context if tip else "",
         "submitted_at": tip.submitted_at if tip else None,
+        "sent_text": _in_sent_text(claim, tip),
+        "siblings": _tip_siblings(tip),
     }
+
+
+def _in_sent_text(claim: Claim, tip: Tip | None):
+    """The longer text a tip's claim was taken from, the claim highlighted in it ('' if none)."""
+    if tip is None or not tip.sent_text:
+        return ""
+    return display.claim_in_context(tip.sent_text, claim.start, claim.end, radius=len(tip.sent_text))
+
+
+def _tip_siblings(tip: Tip | None) -> list[dict]:
+    """The other claims taken from the same text (one query, only for such a tip)."""
+    if tip is None or tip.part_of_id is None:
+        return []
+    rows = (
+        Tip.objects.filter(part_of_id=tip.part_of_id)
+        .exclude(pk=tip.pk)
+        .order_by("claim__start", "id")
+        .values_list("claim_id", "claim__text")
+    )
+    return [{"id": claim_id, "text": text} for claim_id, text in rows]
 
 
 def _context_problem(claim: Claim) -> str:

@@ -45,20 +45,35 @@ def claim_analysis(text: str) -> dict:
     candidates = extraction.extract(text, news_weights={})
     if not candidates:
         return {}
-    first = candidates[0]
+    # The claim is the whole text: no place in a longer one.
+    return {k: v for k, v in candidate_analysis(candidates[0]).items() if k not in ("start", "end")}
+
+
+def candidate_analysis(candidate: extraction.Candidate) -> dict:
+    """What ``claim_add`` stores of an extracted sentence: its score, type, claimant, quote,
+    features and place in the text it was read in."""
     return {
-        "checkworthiness": max(0.0, min(1.0, first.checkworthiness)),
-        "claim_type": first.claim_type,
-        "claimant": first.claimant[:300],
-        "quote": first.quote,
-        "features": first.features,
+        "checkworthiness": max(0.0, min(1.0, candidate.checkworthiness)),
+        "claim_type": candidate.claim_type,
+        "claimant": candidate.claimant[:300],
+        "quote": candidate.quote,
+        "features": candidate.features,
+        "start": candidate.start,
+        "end": candidate.end,
     }
 
 
-def claim_add(*, text: str, origin: str, claimant: str = "", appearance_url: str = "") -> Claim:
+def claim_add(
+    *, text: str, origin: str, claimant: str = "", appearance_url: str = "", analysis: dict | None = None
+) -> Claim:
     """A new candidate claim from outside an article (a tip, a hand entry): scored, typed and
-    attributed like an extracted one; matching follows after commit (``claims_created``)."""
-    analysis = claim_analysis(text.strip())
+    attributed like an extracted one; matching follows after commit (``claims_created``).
+
+    ``analysis`` (``candidate_analysis`` of the sentence, read in the longer text it came
+    from) replaces the analysis of ``text`` alone; ``start`` and ``end`` are then the
+    sentence's place in that text."""
+    if analysis is None:
+        analysis = claim_analysis(text.strip())
     claim = Claim.objects.create(
         text=text.strip(),
         checkworthiness=analysis.get("checkworthiness", 0.0),
@@ -70,6 +85,8 @@ def claim_add(*, text: str, origin: str, claimant: str = "", appearance_url: str
         origin=origin,
         state=ClaimState.CANDIDATE,
         fingerprint=claim_fingerprint(text),
+        start=analysis.get("start"),
+        end=analysis.get("end"),
     )
     claims_created.send(sender=Claim, claim_ids=[claim.pk])
     return claim

@@ -31,6 +31,20 @@ def select_candidates(candidates: list[Candidate], model: Model | None = None) -
     return [explain(candidate, model) for candidate in chosen]
 
 
+def text_claim_candidates(text: str) -> list[Candidate]:
+    """The sentences worth a claim of a short text sent whole (a partner's tip), read and
+    chosen as an article's are (threshold, cap, near-duplicates merged), in text order.
+
+    ``[]`` for a text of one sentence, and for one in which no sentence passes the
+    threshold: such a text stays one claim as it is.
+    """
+    model = checkworthiness_model()
+    candidates = extract(text, model=model)
+    if len(candidates) < 2:
+        return []
+    return sorted(select_candidates(candidates, model), key=lambda candidate: candidate.start)
+
+
 _REFRESHED_FIELDS = (
     "text",
     "start",

@@ -233,6 +233,13 @@ class TipSerializer(OutputSerializer):
         help_text="Set once the tip's fact-check is published: its own, or that of the published "
         "claim it repeats (then already in the answer to the POST)."
     )
+    part_of = serializers.IntegerField(
+        source="tip_part_of",
+        allow_null=True,
+        help_text="A text of several sentences is read as a small article, one tip per claim worth "
+        "checking in it: the id of the first of those tips (this one's own id for it). Null for a "
+        "tip of one sentence, kept as sent.",
+    )
 
     @extend_schema_field(FactCheckRefSerializer(allow_null=True))
     def get_fact_check(self, claim):
@@ -247,6 +254,19 @@ class TipSerializer(OutputSerializer):
             "rating": claim.factcheck_rating,
             "summary": claim.factcheck_summary,
         }
+
+
+class TipSubmittedSerializer(TipSerializer):
+    """The answer to a POST: the first tip made (or found) from the text, and all of them."""
+
+    tips = serializers.SerializerMethodField(
+        help_text="Every tip the text gave, in the order of the text: the tip itself for a text of "
+        "one sentence, one per claim worth checking in a longer one (each also in your tip list)."
+    )
+
+    @extend_schema_field(TipSerializer(many=True))
+    def get_tips(self, claim):
+        return TipSerializer(self.context.get("tips", [claim]), many=True, context=self.context).data
 
 
 class SearchQuerySerializer(QuerySerializer):

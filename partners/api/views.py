@@ -186,11 +186,16 @@ class ClaimSearchView(PartnerAPIView):
     ),
     post=extend_schema(
         summary="Send a tip (scope `submit`)",
-        description="Repeating one of your own open tips returns it (200) instead of creating another.",
+        description="Repeating one of your own open tips returns it (200) instead of creating another. "
+        "A text of several sentences is read as a small article: each sentence worth checking becomes "
+        "a tip of its own (listed in `tips`; the answer's own fields are the first one's). A text in "
+        "which no sentence is worth a claim is kept whole, as one tip.",
         request=s.TipInputSerializer,
         responses={
-            201: OpenApiResponse(s.TipSerializer, description="A new tip."),
-            200: OpenApiResponse(s.TipSerializer, description="The same open tip you sent before."),
+            201: OpenApiResponse(s.TipSubmittedSerializer, description="A new tip (at least one)."),
+            200: OpenApiResponse(
+                s.TipSubmittedSerializer, description="The same open tip(s) you sent before."
+            ),
             **errors(400, 401, 403, 415, 429),
         },
     ),
@@ -213,9 +218,12 @@ class TipListCreateView(PartnerAPIView, generics.ListAPIView):
         data = s.TipInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.tip_submit(partner=partner_of(request), **data.validated_data)
-        tip = partner_tips(partner_of(request)).get(pk=result.claim.pk)
+        ids = [tip.claim_id for tip in result.tips]
+        rows = partner_tips(partner_of(request)).in_bulk(ids)
+        tips = [rows[pk] for pk in ids]
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        return Response(s.TipSerializer(tip, context={"request": request}).data, status=code)
+        answer = s.TipSubmittedSerializer(tips[0], context={"request": request, "tips": tips})
+        return Response(answer.data, status=code)
 
 
 @extend_schema_view(
