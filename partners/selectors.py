@@ -1,5 +1,6 @@
 """The API's querysets: public fact-checks by their stored feed fields, and partners' tips."""
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -71,3 +72,61 @@ def matches_text(terms: list[str]) -> Q:
         in_summary = Verdict.objects.filter(claim=OuterRef("pk"), is_current=True, summary__icontains=term)
         condition &= Q(text__icontains=term) | Q(claimant__icontains=term) | Q(Exists(in_summary))
     return condition
+
+
+# The columns the feed's answers show, read as plain rows (``partners.api.presenters``).
+CLAIM_COLUMNS = (
+    "id",
+    "same_as_id",
+    "text",
+    "claimant",
+    "appearance_url",
+    "created_at",
+    "first_published_at",
+    "modified_at",
+    "article_id",
+    "article__title",
+    "article__url",
+    "article__published_at",
+    "article__outlet_id",
+    "article__outlet__name",
+    "article__outlet__domain",
+)
+VERDICT_COLUMNS = (
+    "id",
+    "claim_id",
+    "version",
+    "rating",
+    "summary",
+    "published_at",
+    "correction_note",
+    "is_current",
+    "sources__id",
+    "sources__url",
+    "sources__title",
+    "sources__publisher",
+    "sources__accessed_at",
+)
+
+
+def factcheck_rows(ids: list[int]) -> tuple[list[dict], list[dict]]:
+    """What the answers for the fact-checks ``ids`` show, in two queries of plain rows:
+
+    - the claims: the public ones among ``ids`` and every appearance of them (any state,
+      as ``appearances_prefetch``), each with its article and outlet columns;
+    - their verdict versions joined to their sources (one row per source, one with empty
+      source columns for a version without any), by verdict then source id.
+    """
+    low, high = connection.ops.integer_field_range(Claim._meta.pk.get_internal_type())
+    ids = [pk for pk in ids if (low is None or pk >= low) and (high is None or pk <= high)]  # no such row
+    claims = list(
+        Claim.objects.filter(Q(pk__in=ids, first_published_at__isnull=False) | Q(same_as_id__in=ids))
+        .order_by()
+        .values(*CLAIM_COLUMNS)
+    )
+    wanted = set(ids)
+    shown = [row["id"] for row in claims if row["id"] in wanted and row["first_published_at"] is not None]
+    verdicts = list(
+        Verdict.objects.filter(claim_id__in=shown).order_by("id", "sources__id").values(*VERDICT_COLUMNS)
+    )
+    return claims, verdicts

@@ -18,6 +18,7 @@ from partners.api.authentication import ApiKeyAuthentication, StaffSessionAuthen
 from partners.api.filters import FactCheckFilter, FeedCursorPagination, TipCursorPagination
 from partners.api.parsers import DepthLimitedJSONParser
 from partners.api.permissions import HasScope, partner_of
+from partners.api.presenters import factcheck_present, factchecks_present
 from partners.api.renderers import JsonLdRenderer, OrjsonRenderer
 from partners.api.schema import PartnerAutoSchema
 from partners.api.search import claims_search_cached
@@ -26,7 +27,6 @@ from partners.selectors import (
     factcheck_feed,
     factcheck_keys,
     factcheck_withdrawn,
-    factchecks_by_ids,
     partner_tips,
 )
 from public.claimreview import claimreview_build
@@ -57,9 +57,12 @@ def published_or_gone(pk: int) -> Claim:
     claim = factcheck_feed().filter(pk=pk).first()
     if claim is not None:
         return claim
-    if factcheck_withdrawn(pk=pk):
-        raise Gone()
-    raise NotFound()
+    raise not_public(pk)
+
+
+def not_public(pk: int) -> APIException:
+    """410 for a fact-check that was withdrawn, else 404."""
+    return Gone() if factcheck_withdrawn(pk=pk) else NotFound()
 
 
 class PartnerAPIView(APIView):
@@ -117,8 +120,7 @@ class FactCheckListView(PartnerAPIView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = factchecks_by_ids([claim.pk for claim in page])
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        return self.get_paginated_response(factchecks_present([claim.pk for claim in page], request))
 
 
 @extend_schema_view(
@@ -131,12 +133,15 @@ class FactCheckDetailView(PartnerAPIView, generics.RetrieveAPIView):
     serializer_class = s.FactCheckSerializer
     queryset = factcheck_feed()
 
-    def get_object(self):
-        return published_or_gone(self.kwargs["pk"])
-
     @cached_answer
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        answer = factcheck_present(self.kwargs["pk"], request)
+        if answer is None:
+            raise not_public(self.kwargs["pk"])
+        return Response(answer)
 
 
 class ClaimReviewView(PartnerAPIView):
