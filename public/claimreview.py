@@ -46,14 +46,19 @@ def jsonld_dumps(data: dict, *, compact: bool = False) -> str:
 
 def factcheck_slug(*, claim: Claim) -> str:
     """``<slugified claim text>-<pk>``: derived on the fly, so no transition has to store it."""
-    text = slugify(claim.text)
+    return factcheck_slug_of(pk=claim.pk, text=claim.text)
+
+
+def factcheck_slug_of(*, pk: int, text: str) -> str:
+    """``factcheck_slug`` of a claim known by its id and text (no model instance needed)."""
+    text = slugify(text)
     if len(text) > SLUG_TEXT_MAX:
         text = (
             text[: SLUG_TEXT_MAX + 1].rsplit("-", 1)[0]
             if "-" in text[:SLUG_TEXT_MAX]
             else text[:SLUG_TEXT_MAX]
         )
-    return f"{text.strip('-') or 'fact-check'}-{claim.pk}"
+    return f"{text.strip('-') or 'fact-check'}-{pk}"
 
 
 def factcheck_url(*, claim: Claim, site_url: str | None = None) -> str:

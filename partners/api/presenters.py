@@ -17,9 +17,8 @@ from rest_framework.settings import api_settings
 
 from core.links import safe_url
 from factcheck import ratings
-from factcheck.models import Claim
 from partners.selectors import factcheck_rows
-from public.claimreview import factcheck_slug
+from public.claimreview import factcheck_slug_of
 
 _SLUG_MARK = "slug-0"
 
@@ -109,7 +108,7 @@ class Links:
         return f"{self.api}{pk}/"
 
     def public(self, pk: int, text: str) -> str:
-        return f"{self.public_head}{factcheck_slug(claim=Claim(pk=pk, text=text))}{self.public_tail}"
+        return f"{self.public_head}{factcheck_slug_of(pk=pk, text=text)}{self.public_tail}"
 
 
 def factchecks_present(ids: list[int], request) -> list[dict]:
