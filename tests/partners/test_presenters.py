@@ -67,6 +67,9 @@ def varied(publish):
     factories.ClaimFactory(
         text="Crime fell 50%", same_as=corrected, appearance_url="https://social.example/p/1", claimant="Ünï"
     )
+    # Created last, seen first: its article came out before the fact-check's own.
+    older = factories.ArticleFactory(published_at=now - dt.timedelta(days=10))
+    factories.ClaimFactory(text="Crime is down by half.", same_as=corrected, article=older, claimant="")
     factories.ClaimFactory(
         text="Crime fell by half (candidate).", same_as=made[1], state=ClaimState.CANDIDATE
     )
@@ -111,7 +114,13 @@ def test_the_api_answers_the_serializers_json(api, varied):
     assert orjson.loads(body)["results"] == orjson.loads(rendered(serialized(ids, request)))
     detail = api.get(f"/api/v1/fact-checks/{made[0].pk}/").content
     assert orjson.loads(detail) == orjson.loads(rendered(serialized([made[0].pk], request)[0]))
-    assert len(orjson.loads(detail)["appearances"]) == 3
+    seen = [a["text"] for a in orjson.loads(detail)["appearances"]]
+    assert seen == [
+        "Crime is down by half.",
+        "Crime fell by half.",
+        "Crime halved, he said.",
+        "Crime fell 50%",
+    ]
     assert [c["note"] for c in orjson.loads(detail)["corrections"]] == ["We misread the table."]
 
 
