@@ -114,6 +114,13 @@ class FactCheckListView(PartnerAPIView, generics.ListAPIView):
     def get_queryset(self):
         return factcheck_keys().only("pk", "first_published_at", "modified_at")
 
+    def filter_queryset(self, queryset):
+        # Without any of the filter's parameters the filterset would change nothing; most
+        # pages are such walks, so it is not built for them.
+        if not any(name in self.request.query_params for name in FactCheckFilter.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
+
     @cached_answer
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
