@@ -355,13 +355,17 @@ OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False) or env_bool(
 # Intake of outlets' feeds, sitemaps and pages (editorial/intake/): per request, the time
 # allowed and the most bytes read (decoded); one request per host at a time, this many
 # seconds apart; robots.txt kept per host this long; a feed's default interval; how many
-# sitemaps of an index are read; how often a page that could not be fetched is tried.
+# sitemaps are read in all from an index (nested ones included), how many levels of nested
+# indexes are followed and how many URLs are kept; how often a page that could not be
+# fetched is tried.
 FETCH_TIMEOUT_SECONDS = env_float("FETCH_TIMEOUT_SECONDS", 15.0)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5 * 1024 * 1024)
 FETCH_HOST_DELAY_SECONDS = env_float("FETCH_HOST_DELAY_SECONDS", 1.0)
 FETCH_ROBOTS_CACHE_SECONDS = env_int("FETCH_ROBOTS_CACHE_SECONDS", 3600)
 FETCH_DEFAULT_INTERVAL_MINUTES = env_int("FETCH_DEFAULT_INTERVAL_MINUTES", 60)
 FETCH_SITEMAP_MAX_CHILDREN = env_int("FETCH_SITEMAP_MAX_CHILDREN", 50)
+FETCH_SITEMAP_MAX_DEPTH = env_int("FETCH_SITEMAP_MAX_DEPTH", 3)
+FETCH_SITEMAP_MAX_URLS = env_int("FETCH_SITEMAP_MAX_URLS", 50_000)
 FETCH_ITEM_MAX_ATTEMPTS = env_int("FETCH_ITEM_MAX_ATTEMPTS", 6)
 
 # Prior-coverage matching: suggestions kept per claim, and how far back a new prior

@@ -76,6 +76,7 @@ class Parsed:
     entries: list[Entry] = field(default_factory=list)
     errors: list[ItemError] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)  # a sitemap index's children
+    refused: list[str] = field(default_factory=list)  # parts not read, and why (limits, loops)
 
 
 def normalize_url(url: str, base: str = "") -> str:

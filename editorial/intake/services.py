@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -182,7 +183,12 @@ def feed_fetch(*, feed_id: int, inline_items: bool = True) -> FeedFetchResult:
         return FeedFetchResult(feed_id=feed.pk, status="failed", reason=exc.reason)
     result.item_errors = parsed.errors
     skipped = f"; {len(parsed.errors)} items unreadable" if parsed.errors else ""
-    _feed_succeeded(feed, fetched, f"{fetched.status}, {len(parsed.entries)} items{skipped}")
+    _feed_succeeded(
+        feed,
+        fetched,
+        f"{fetched.status}, {len(parsed.entries)} items{skipped}",
+        note="\n".join(parsed.refused),
+    )
     for item_id in to_fetch:
         if inline_items:
             _count(result, feed_item_fetch(item_id=item_id))
@@ -240,28 +246,83 @@ def _parse(fetched: Fetched, kind: str) -> formats.Parsed:
     except formats.FormatError as exc:
         raise IntakeError(exc.reason) from None
     if parsed.sitemaps:
-        _sitemap_children(parsed)
+        _sitemap_children(parsed, fetched.url)
+    elif detected == "sitemap":
+        _sitemap_bound_urls(parsed, fetched.url)
     return parsed
 
 
-def _sitemap_children(index: formats.Parsed) -> None:
-    """Read the sitemaps an index lists into it; one that fails is an error of its own."""
-    limit = settings.FETCH_SITEMAP_MAX_CHILDREN
-    children, index.sitemaps = index.sitemaps[:limit], index.sitemaps[limit:]
-    failed = 0
-    for url in children:
+def _sitemap_children(index: formats.Parsed, index_url: str) -> None:
+    """Read the sitemaps an index lists into it, breadth first, nested indexes included.
+
+    Bounded so that a hostile or looping index ends: a sitemap already read is not read
+    again (a loop), indexes are followed ``FETCH_SITEMAP_MAX_DEPTH`` levels deep, at most
+    ``FETCH_SITEMAP_MAX_CHILDREN`` sitemaps are fetched in all and at most
+    ``FETCH_SITEMAP_MAX_URLS`` URLs kept. Each refusal is an error in words, and is also
+    kept in ``index.refused`` (the feed's last error). A sitemap that fails is an error of
+    its own; the index fails only when none of its sitemaps could be read.
+    """
+    max_depth = settings.FETCH_SITEMAP_MAX_DEPTH
+    max_sitemaps = settings.FETCH_SITEMAP_MAX_CHILDREN
+    max_urls = settings.FETCH_SITEMAP_MAX_URLS
+    seen = {formats.normalize_url(index_url)}
+    queue: deque[tuple[str, int, str]] = deque((url, 1, index_url) for url in index.sitemaps)
+    index.sitemaps = []
+    read = failed = 0
+
+    def refuse(where: str, reason: str) -> None:
+        index.errors.append(formats.ItemError(where, reason))
+        index.refused.append(f"{where}: {reason}")
+
+    while queue:
+        url, depth, parent = queue.popleft()
+        key = formats.normalize_url(url)
+        if key in seen:
+            refuse(url, f"listed again by {parent}: a loop, not read twice")
+            continue
+        seen.add(key)
+        if read >= max_sitemaps:
+            refuse(url, f"more than {max_sitemaps} sitemaps in all; this one and {len(queue)} more not read")
+            break
+        if len(index.entries) >= max_urls:
+            refuse(
+                url, f"{max_urls} URLs already read, the most kept; this one and {len(queue)} more not read"
+            )
+            break
         try:
             child = formats.parse(_maybe_gunzip(fetch(url).body), "sitemap", base_url=url)
         except (FetchError, formats.FormatError) as exc:
             index.errors.append(formats.ItemError(url, exc.reason))
+            read += 1
             failed += 1
             continue
-        if child.sitemaps:
-            index.errors.append(formats.ItemError(url, "a sitemap index inside an index is not followed"))
-        index.entries.extend(child.entries)
+        read += 1
         index.errors.extend(child.errors)
-    if children and failed == len(children):
-        raise IntakeError(f"none of the {len(children)} sitemaps of the index could be read")
+        if child.sitemaps:
+            if depth >= max_depth:
+                refuse(
+                    url,
+                    f"an index nested {depth} deep lists {len(child.sitemaps)} more sitemaps; "
+                    f"indexes are followed {max_depth} deep at most, so they are not read",
+                )
+            else:
+                queue.extend((grandchild, depth + 1, url) for grandchild in child.sitemaps)
+        room = max_urls - len(index.entries)
+        index.entries.extend(child.entries[:room])
+        if len(child.entries) > room:
+            refuse(url, f"the sitemaps list more than {max_urls} URLs in all; the rest are not read")
+            break
+    if read and failed == read:
+        raise IntakeError(f"none of the {read} sitemaps of the index could be read")
+
+
+def _sitemap_bound_urls(parsed: formats.Parsed, url: str) -> None:
+    max_urls = settings.FETCH_SITEMAP_MAX_URLS
+    if len(parsed.entries) > max_urls:
+        del parsed.entries[max_urls:]
+        reason = f"the sitemap lists more than {max_urls} URLs; the rest are not read"
+        parsed.errors.append(formats.ItemError(url, reason))
+        parsed.refused.append(f"{url}: {reason}")
 
 
 def _items_upsert(feed: Feed, entries: Iterable[formats.Entry], *, touch: bool = True) -> list[int]:
@@ -312,7 +373,9 @@ def _item_describe(item: FeedItem, entry: formats.Entry) -> None:
     item.fingerprint = entry.fingerprint
 
 
-def _feed_succeeded(feed: Feed, fetched: Fetched, status: str) -> None:
+def _feed_succeeded(feed: Feed, fetched: Fetched, status: str, *, note: str = "") -> None:
+    """Healthy again; ``note`` (what of the answer was refused, e.g. a sitemap index's limits)
+    is kept as the last error without counting as a failure."""
     now = timezone.now()
     feed.etag, feed.last_modified = (
         (fetched.etag, fetched.last_modified)
@@ -323,7 +386,7 @@ def _feed_succeeded(feed: Feed, fetched: Fetched, status: str) -> None:
         )
     )
     feed.last_fetched_at, feed.last_status = now, status[:100]
-    feed.consecutive_failures, feed.failing_since, feed.last_error = 0, None, ""
+    feed.consecutive_failures, feed.failing_since, feed.last_error = 0, None, note
     feed.next_fetch_at = now + timedelta(minutes=feed.effective_interval)
     feed.save(
         update_fields=[

@@ -1,8 +1,10 @@
 """Feeds fetched from a real local server: every format, the polite rules, the bad answers."""
 
 import gzip
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -373,3 +375,126 @@ def test_one_request_per_host_at_a_time_and_the_delay_between(intake_server, set
     arrivals = intake_server.started[first - 1 :]
     gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
     assert len(gaps) == 3 and min(gaps) >= 0.3 + 0.2  # the answer's 0.2 s, then the delay
+
+
+# --- nested sitemap indexes ----------------------------------------------------------------
+
+
+def _xml(server, path, body):
+    return server.add(path, body, content_type="application/xml")
+
+
+def test_a_sitemap_index_inside_an_index_is_followed(intake_server):
+    urls = pages(intake_server, ["top", "deep", "deeper"])
+    _xml(intake_server, "/s-top.xml", sitemap(urls[:1]))
+    _xml(intake_server, "/s-deep.xml", sitemap(urls[1:2]))
+    _xml(intake_server, "/s-deeper.xml", sitemap(urls[2:]))
+    _xml(intake_server, "/index-2.xml", sitemap_index([intake_server.url("/s-deeper.xml")]))
+    _xml(
+        intake_server,
+        "/index-1.xml",
+        sitemap_index([intake_server.url("/s-deep.xml"), intake_server.url("/index-2.xml")]),
+    )
+    root = _xml(
+        intake_server,
+        "/sitemap.xml",
+        sitemap_index([intake_server.url("/s-top.xml"), intake_server.url("/index-1.xml")]),
+    )
+    feed, _ = feed_add(url=root)
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert (result.status, result.new, result.item_errors) == ("fetched", 3, [])
+    assert set(Article.objects.values_list("url", flat=True)) == set(urls)
+    feed.refresh_from_db()
+    assert (feed.consecutive_failures, feed.last_error) == (0, "")
+
+
+def test_a_looping_sitemap_index_is_read_once_and_the_loop_named(intake_server):
+    [url] = pages(intake_server, ["one"])
+    _xml(intake_server, "/s.xml", sitemap([url]))
+    a, b = intake_server.url("/index-a.xml"), intake_server.url("/index-b.xml")
+    _xml(intake_server, "/index-a.xml", sitemap_index([b, intake_server.url("/s.xml")]))
+    _xml(intake_server, "/index-b.xml", sitemap_index([a]))  # back to the feed's own index
+    feed, _ = feed_add(url=a)
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert result.new == 1
+    assert intake_server.hits("/index-b.xml") == 1
+    assert [e.reason for e in result.item_errors] == [f"listed again by {b}: a loop, not read twice"]
+    feed.refresh_from_db()
+    assert feed.consecutive_failures == 0 and f"{a}: listed again by {b}" in feed.last_error
+
+
+def test_sitemap_indexes_nested_past_the_depth_are_refused_in_words(intake_server, settings, capsys):
+    settings.FETCH_SITEMAP_MAX_DEPTH = 2
+    [url, too_deep] = pages(intake_server, ["kept", "too-deep"])
+    _xml(intake_server, "/s-kept.xml", sitemap([url]))
+    _xml(intake_server, "/s-too-deep.xml", sitemap([too_deep]))
+    _xml(intake_server, "/level-3.xml", sitemap_index([intake_server.url("/s-too-deep.xml")]))
+    _xml(
+        intake_server,
+        "/level-2.xml",
+        sitemap_index([intake_server.url("/level-3.xml"), intake_server.url("/s-kept.xml")]),
+    )
+    root = _xml(intake_server, "/sitemap.xml", sitemap_index([intake_server.url("/level-2.xml")]))
+    feed, _ = feed_add(url=root)
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("fetch_feeds", "--feed", str(feed.pk), stdout=out, stderr=err)
+
+    assert Article.objects.filter(url=url).exists() and not Article.objects.filter(url=too_deep).exists()
+    assert intake_server.hits("/s-too-deep.xml") == 0
+    reason = "an index nested 2 deep lists 1 more sitemaps; indexes are followed 2 deep at most, so they are not read"
+    level_3 = intake_server.url("/level-3.xml")
+    assert f"ITEM {level_3}: {reason}" in err.getvalue()
+    assert "new articles 1" in out.getvalue()
+    feed.refresh_from_db()
+    assert feed.last_error == f"{level_3}: {reason}" and feed.consecutive_failures == 0
+
+
+def test_the_sitemaps_and_urls_of_an_index_are_bounded_in_all(intake_server, settings):
+    settings.FETCH_SITEMAP_MAX_CHILDREN = 3
+    settings.FETCH_SITEMAP_MAX_URLS = 3
+    urls = pages(intake_server, [f"p{n}" for n in range(6)])
+    children = [_xml(intake_server, f"/s-{n}.xml", sitemap(urls[2 * n : 2 * n + 2])) for n in range(3)]
+    root = _xml(intake_server, "/sitemap.xml", sitemap_index(children))
+    feed, _ = feed_add(url=root)
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert result.new == 3 and Article.objects.count() == 3
+    reason = "the sitemaps list more than 3 URLs in all; the rest are not read"
+    assert [(e.where, e.reason) for e in result.item_errors] == [(children[1], reason)]
+    assert intake_server.hits("/s-2.xml") == 0  # stopped at the bound
+
+    settings.FETCH_SITEMAP_MAX_URLS = 100
+    settings.FETCH_SITEMAP_MAX_CHILDREN = 2
+    Feed.objects.filter(pk=feed.pk).update(etag="", last_modified="")
+    result = feed_fetch(feed_id=feed.pk)
+    reason = "more than 2 sitemaps in all; this one and 0 more not read"
+    assert [(e.where, e.reason) for e in result.item_errors] == [(children[2], reason)]
+    feed.refresh_from_db()
+    assert feed.last_error == f"{children[2]}: {reason}"
+
+    settings.FETCH_SITEMAP_MAX_CHILDREN = 3
+    settings.FETCH_SITEMAP_MAX_URLS = 4
+    Feed.objects.filter(pk=feed.pk).update(etag="", last_modified="")
+    hits = intake_server.hits("/s-2.xml")
+    result = feed_fetch(feed_id=feed.pk)
+    reason = "4 URLs already read, the most kept; this one and 0 more not read"
+    assert [(e.where, e.reason) for e in result.item_errors] == [(children[2], reason)]
+    assert intake_server.hits("/s-2.xml") == hits
+
+
+def test_an_index_whose_nested_sitemaps_all_fail_fails_the_feed(intake_server):
+    inner = _xml(intake_server, "/inner.xml", sitemap_index([intake_server.url("/gone.xml")]))
+    root = _xml(intake_server, "/sitemap.xml", sitemap_index([inner]))
+    feed, _ = feed_add(url=root)
+    intake_server.routes.pop("/inner.xml")
+
+    result = feed_fetch(feed_id=feed.pk)
+
+    assert result.status == "failed"
+    assert result.reason == "none of the 1 sitemaps of the index could be read"
