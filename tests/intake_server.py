@@ -143,6 +143,11 @@ class IntakeServer:
         return self._server.max_in_flight
 
     @property
+    def in_flight(self) -> int:
+        """Requests being answered now (waiting on a route's delay included)."""
+        return self._server.in_flight
+
+    @property
     def started(self) -> list[float]:
         return self._server.started
 

@@ -63,3 +63,37 @@ def test_beat_task_fetches_due_feeds_in_the_worker(celery_worker_process, settin
     assert wait_for(
         lambda: len(re.findall(r"editorial\.tasks\.fetch_feed_item\[\S+\] succeeded", log())) == 4, timeout=10
     )
+
+
+def test_a_slow_outlet_does_not_hold_up_another_feed(celery_worker_process, settings):
+    """While one outlet's server still holds its feed request, another feed is fetched in the
+    worker and its article stored: each feed is its own task."""
+    from editorial import tasks
+    from editorial.intake.fetcher import robots_cache_clear
+
+    settings.OUTBOUND_ALLOW_PRIVATE = True
+    settings.FETCH_HOST_DELAY_SECONDS = 0.0
+    robots_cache_clear()
+    slow, fast = IntakeServer().start(), IntakeServer().start()
+    try:
+        slow_page = slow.add("/a/slow", article_html("Slow story", [f"Slow: {p}" for p in PARAGRAPHS]))
+        fast_page = fast.add("/a/fast", article_html("Fast story", [f"Fast: {p}" for p in PARAGRAPHS]))
+        slow.add("/rss", rss([("Slow", slow_page)]))
+        fast.add("/rss", rss([("Fast", fast_page)]))
+        feed_add(url=slow.url("/rss"), outlet="A Slow Outlet")  # sorts first: fetched first in a serial run
+        feed_add(url=fast.url("/rss"), outlet="Z Fast Outlet")
+        slow.routes["/rss"].delay = 10.0  # within the worker's 15 s fetch timeout
+
+        tasks.fetch_due_feeds.delay()
+
+        assert wait_for(lambda: Article.objects.filter(url=fast_page).exists(), timeout=60), (
+            celery_worker_process.log_path.read_text()[-4000:]
+        )
+        # the slow server is still holding the slow feed's request, never answered yet
+        assert slow.hits("/rss") >= 2 and slow.in_flight == 1
+        assert not Article.objects.filter(url=slow_page).exists()
+
+        assert wait_for(lambda: Article.objects.filter(url=slow_page).exists(), timeout=60)
+    finally:
+        slow.stop()
+        fast.stop()
