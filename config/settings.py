@@ -367,6 +367,9 @@ FETCH_SITEMAP_MAX_CHILDREN = env_int("FETCH_SITEMAP_MAX_CHILDREN", 50)
 FETCH_SITEMAP_MAX_DEPTH = env_int("FETCH_SITEMAP_MAX_DEPTH", 3)
 FETCH_SITEMAP_MAX_URLS = env_int("FETCH_SITEMAP_MAX_URLS", 50_000)
 FETCH_ITEM_MAX_ATTEMPTS = env_int("FETCH_ITEM_MAX_ATTEMPTS", 6)
+# A feed failing this many times in a row is mailed once to the members of this group.
+FEED_FAILING_ALERT_AFTER = env_int("FEED_FAILING_ALERT_AFTER", 3)
+FEED_FAILING_ALERT_GROUP = env_str("FEED_FAILING_ALERT_GROUP", "Editor")
 
 # Prior-coverage matching: suggestions kept per claim, and how far back a new prior
 # fact-check re-matches open claims.

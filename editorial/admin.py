@@ -231,6 +231,15 @@ class FeedAdmin(admin.ModelAdmin):
         "articles_brought",
     ]
 
+    def changelist_view(self, request, extra_context=None):
+        failing = list(
+            Feed.objects.filter(failure_alerted_at__isnull=False, active=True).order_by("failing_since")[:20]
+        )
+        if failing and request.method == "GET":
+            names = ", ".join(f"{feed} ({feed.consecutive_failures} in a row)" for feed in failing)
+            messages.warning(request, f"Failing feeds: {names}")
+        return super().changelist_view(request, extra_context=extra_context)
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = FeedAddForm

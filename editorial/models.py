@@ -80,6 +80,9 @@ class Feed(models.Model):
     failing_since = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     items_seen = models.PositiveIntegerField(default=0)
+    failure_alerted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the desk was told this feed is failing; cleared on recovery."
+    )
     next_fetch_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -60,3 +60,11 @@ def fetch_feed_item(self, item_id: int) -> str:
     except FeedItem.DoesNotExist:
         logger.info("Feed item %s is gone; nothing to fetch", item_id)
         return "gone"
+
+
+@shared_task(autoretry_for=DATABASE_DOWN, retry_backoff=True, max_retries=5)
+def send_feed_failing_email(feed_id: int) -> int:
+    """Tell the desk once that a feed started failing (queued by the intake on the crossing)."""
+    from editorial.intake.services import feed_failing_notify
+
+    return feed_failing_notify(feed_id=feed_id)

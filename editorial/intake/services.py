@@ -29,6 +29,7 @@ from editorial.intake.fetcher import ACCEPT_HTML, Fetched, FetchError, fetch
 from editorial.models import Article, Feed, FeedItem, Outlet
 from editorial.services import IngestResult, article_ingest, outlet_for
 from editorial.tasks import fetch_feed_item as fetch_feed_item_task
+from editorial.tasks import send_feed_failing_email as send_feed_failing_email_task
 
 logger = logging.getLogger(__name__)
 
@@ -387,6 +388,7 @@ def _feed_succeeded(feed: Feed, fetched: Fetched, status: str, *, note: str = ""
     )
     feed.last_fetched_at, feed.last_status = now, status[:100]
     feed.consecutive_failures, feed.failing_since, feed.last_error = 0, None, note
+    feed.failure_alerted_at = None
     feed.next_fetch_at = now + timedelta(minutes=feed.effective_interval)
     feed.save(
         update_fields=[
@@ -397,6 +399,7 @@ def _feed_succeeded(feed: Feed, fetched: Fetched, status: str, *, note: str = ""
             "consecutive_failures",
             "failing_since",
             "last_error",
+            "failure_alerted_at",
             "next_fetch_at",
         ]
     )
@@ -421,6 +424,44 @@ def _feed_failed(feed: Feed, reason: str) -> None:
         ]
     )
     logger.info("Feed %s failed: %s", feed.pk, reason)
+    crossed = Feed.objects.filter(
+        pk=feed.pk,
+        failure_alerted_at__isnull=True,
+        consecutive_failures__gte=settings.FEED_FAILING_ALERT_AFTER,
+    ).update(failure_alerted_at=now)
+    if crossed:  # claimed here: a retry or another worker's failure does not mail again
+        send_feed_failing_email_task.delay_on_commit(feed.pk)
+
+
+def feed_failing_notify(*, feed_id: int) -> int:
+    """Mail the alert group that the feed is failing; the number of e-mails sent."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import EmailMessage, get_connection
+    from django.urls import reverse
+
+    feed = Feed.objects.get(pk=feed_id)
+    if feed.failure_alerted_at is None:
+        return 0  # recovered before the mail went out
+    users = (
+        get_user_model()
+        .objects.filter(groups__name=settings.FEED_FAILING_ALERT_GROUP, is_active=True)
+        .exclude(email="")
+        .distinct()
+    )
+    since = f"{feed.failing_since:%Y-%m-%d %H:%M} UTC" if feed.failing_since else "recently"
+    subject = f"[{settings.ORGANISATION_NAME}] Feed failing: {feed}"[:200]
+    body = "\n".join(
+        [
+            f"The feed {feed.url} has failed {feed.consecutive_failures} times in a row, since {since}.",
+            "",
+            f"Last error: {feed.last_error}",
+            "",
+            f"Open the feed: {settings.SITE_URL}{reverse('admin:editorial_feed_change', args=[feed.pk])}",
+            "",
+        ]
+    )
+    messages = [EmailMessage(subject=subject, body=body, to=[user.email]) for user in users]
+    return get_connection().send_messages(messages) or 0 if messages else 0
 
 
 # --- fetching an item --------------------------------------------------------------------

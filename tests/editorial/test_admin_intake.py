@@ -184,3 +184,25 @@ def test_the_feed_list_is_bounded(intake_server, django_assert_max_num_queries):
     client = client_for(EditorFactory)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("admin:editorial_feed_changelist")).status_code == 200
+
+
+def test_the_feed_list_names_the_failing_feeds(editor, django_assert_max_num_queries):
+    from django.utils import timezone
+
+    Feed.objects.create(url="https://ok.example/rss", kind="rss", title="Fine feed")
+    Feed.objects.create(
+        url="https://down.example/rss",
+        kind="rss",
+        title="Down <b>feed</b>",
+        consecutive_failures=4,
+        failing_since=timezone.now(),
+        failure_alerted_at=timezone.now(),
+    )
+    client = Client()
+    client.force_login(editor)
+
+    with django_assert_max_num_queries(20):
+        text = client.get(reverse("admin:editorial_feed_changelist")).text
+
+    assert "Failing feeds: Down &lt;b&gt;feed&lt;/b&gt; (4 in a row)" in text
+    assert "Fine feed (" not in text

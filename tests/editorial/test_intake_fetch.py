@@ -498,3 +498,40 @@ def test_an_index_whose_nested_sitemaps_all_fail_fails_the_feed(intake_server):
 
     assert result.status == "failed"
     assert result.reason == "none of the 1 sitemaps of the index could be read"
+
+
+# --- the desk told once when a feed starts failing -----------------------------------------
+
+
+def test_a_feed_that_starts_failing_is_mailed_to_editors_once_and_recovery_clears_it(
+    intake_server, settings, editor, reporter, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.FEED_FAILING_ALERT_AFTER = 2
+    [url] = pages(intake_server, ["one"])
+    feed_url = intake_server.add("/feed", rss([("One", url)]))
+    feed, _ = feed_add(url=feed_url)
+    intake_server.routes["/feed"].status = 500
+
+    def fetch():
+        with django_capture_on_commit_callbacks(execute=True):
+            feed_fetch(feed_id=feed.pk)
+
+    fetch()
+    assert mailoutbox == []  # one failure is below the threshold
+    for _ in range(3):
+        fetch()
+
+    assert [m.to for m in mailoutbox] == [[editor.email]]  # once, and not to the reporter
+    assert feed_url in mailoutbox[0].body and "500" in mailoutbox[0].body
+    feed.refresh_from_db()
+    assert feed.failure_alerted_at is not None
+
+    intake_server.routes["/feed"].status = 200
+    fetch()
+    feed.refresh_from_db()
+    assert feed.failure_alerted_at is None and feed.consecutive_failures == 0
+
+    intake_server.routes["/feed"].status = 503
+    fetch()
+    fetch()
+    assert len(mailoutbox) == 2  # failing again after a recovery: told again
