@@ -127,7 +127,7 @@ def article(db):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+def celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real ``celery -A config worker`` process on the configured broker and test database.
 
     Session-scoped: started once, shared by the ``celery_worker`` tests. Its log is kept so a
@@ -196,6 +196,33 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
     log.close()
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker_session):
+    """The shared worker, left idle when the test ends: follow-up tasks a test set off (grouping,
+    matching after extraction) must not still hold rows when the test database is flushed."""
+    yield celery_worker_session
+    worker_wait_idle()
+
+
+def worker_wait_idle(timeout: float = 60.0) -> None:
+    import time
+
+    import redis
+
+    from config.celery import app
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    inspect = app.control.inspect(timeout=1.0)
+    deadline, quiet = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline and quiet < 2:
+        queued = sum(client.llen(q) for q in settings.CELERY_TASK_QUEUES)
+        busy = any((inspect.active() or {}).values()) or any((inspect.reserved() or {}).values())
+        scheduled = any((inspect.scheduled() or {}).values())
+        quiet = quiet + 1 if not (queued or busy or scheduled) else 0
+        time.sleep(0.5)
+    client.close()
 
 
 # --- workflow roles: one user per role, plus a second Editor for the two-person rule
