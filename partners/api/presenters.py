@@ -60,7 +60,8 @@ class _Format:
         return value.isoformat()
 
 
-def _rating(key: str) -> dict:
+def rating_payload(key: str) -> dict:
+    """A rating key as the API shows it (the serializer's ``RatingField`` answers the same)."""
     rating = ratings.rating_for(key)
     return {
         "key": key,
@@ -161,7 +162,7 @@ def factchecks_present(ids: list[int], request) -> list[dict]:
                 "verdict": None
                 if verdict is None
                 else {
-                    "rating": _rating(verdict["rating"]),
+                    "rating": rating_payload(verdict["rating"]),
                     "summary": verdict["summary"],
                     "version": verdict["version"],
                     "published_at": fmt.datetime(verdict["published_at"]),

@@ -12,6 +12,7 @@ from core.links import safe_url
 from factcheck import ratings
 from factcheck.models import Claim, ClaimState
 from factcheck.selectors import appearances_in_order
+from partners.api.presenters import rating_payload
 from public.claimreview import factcheck_url
 
 
@@ -80,14 +81,7 @@ class RatingSerializer(OutputSerializer):
     worst = serializers.IntegerField()
 
     def to_representation(self, key):
-        rating = ratings.rating_for(key)
-        return {
-            "key": key,
-            "label": rating.label if rating else key,
-            "value": rating.value if rating else None,
-            "best": ratings.BEST_RATING,
-            "worst": ratings.WORST_RATING,
-        }
+        return rating_payload(key)
 
 
 class VerdictSerializer(OutputSerializer):
