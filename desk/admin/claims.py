@@ -305,6 +305,7 @@ class ClaimAdmin(BoundedSearchMixin, admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("desk/", wrap(views.dashboard(self)), name="factcheck_claim_dashboard"),
+            path("desk/public-name/", wrap(views.public_name_page(self)), name="factcheck_claim_public_name"),
             path(
                 "<int:object_id>/transition/<slug:name>/",
                 wrap(views.transition(self)),

@@ -1,4 +1,5 @@
-"""Extra admin views of the claim desk: transition buttons, verdict saves, the dashboard.
+"""Extra admin views of the claim desk: transition buttons, verdict saves, the dashboard,
+and the page where a desk user sets their public name.
 
 Each is wrapped by ``admin_site.admin_view`` (staff login, CSRF protection, no caching);
 the state-changing ones accept POST only and check permissions before calling a service.
@@ -29,7 +30,8 @@ from desk.admin.verdict_save import (
     show_verdict_again,
 )
 from factcheck import ratings, workflow
-from factcheck.models import Claim, ClaimState
+from factcheck.models import Claim, ClaimState, DeskProfile, public_name
+from factcheck.services.profiles import DISPLAY_NAME_MAX_CHARS, ProfileEditRefused, profile_set_display_name
 
 QUEUE_LIMIT = 25
 # Claims someone should be working on, in the diagram's order (for the "unassigned" link).
@@ -222,3 +224,58 @@ def dashboard_context(request) -> dict:
         "changelist_url": changelist,
         "my_queue_url": f"{changelist}?assignee=me",
     }
+
+
+class PublicNameForm(forms.Form):
+    """The byline name; the service strips and checks it (``display_name_clean``)."""
+
+    display_name = forms.CharField(
+        label="Public name",
+        required=False,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={"maxlength": DISPLAY_NAME_MAX_CHARS, "size": 40, "autocomplete": "name"}
+        ),
+    )
+
+
+def public_name_page(model_admin):
+    """GET/POST ``desk/public-name/``: the signed-in desk user sets the name on their bylines."""
+
+    def view(request):
+        if not model_admin.has_view_permission(request):
+            return _refuse(request, "Only desk users have a public name.", reverse("admin:index"))
+        user = request.user
+        profile = DeskProfile.objects.filter(user=user).first()
+        if profile is not None:
+            user.desk_profile = profile
+        form = PublicNameForm(initial={"display_name": profile.display_name if profile else ""})
+        if request.method == "POST":
+            form = PublicNameForm(request.POST)
+            if form.is_valid():
+                try:
+                    profile_set_display_name(user=user, name=form.cleaned_data["display_name"])
+                except ProfileEditRefused as exc:
+                    form.add_error("display_name", exc.reason)
+                    messages.error(request, f"Your public name was not saved: {exc.reason}")
+                else:
+                    messages.success(request, f"Saved. Your bylines now read “By {public_name(user)}”.")
+                    return redirect("admin:factcheck_claim_public_name")
+            else:
+                messages.error(
+                    request, f"Your public name was not saved: {' '.join(form.errors['display_name'])}"
+                )
+        return TemplateResponse(
+            request,
+            "admin/factcheck/public_name.html",
+            {
+                **model_admin.admin_site.each_context(request),
+                "title": "Your public name",
+                "form": form,
+                "byline_name": public_name(user),
+                "full_name": user.get_full_name().strip(),
+                "username": user.get_username(),
+            },
+        )
+
+    return view
