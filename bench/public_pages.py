@@ -22,9 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.api_load import BENCH_SECRET_KEY  # noqa: E402
+
 
 def _setup(db_url: str) -> None:
     os.environ["DATABASE_URL"] = db_url
+    # Production settings (DEBUG off) need a key; the figures are of the production path.
+    os.environ.setdefault("SECRET_KEY", BENCH_SECRET_KEY)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
