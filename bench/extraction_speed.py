@@ -7,9 +7,10 @@ Generates N news-like articles (~800 words, seeded), then
 
 1. runs ``extract()`` + selection over them (pure Python, no database);
 2. inserts them and runs the Celery task ``extract_claims`` for each, in this process
-   (``task.apply``: the task wrapper, the service, every query and bulk write; matching
-   is queued on commit as in production, by the ``claims_created`` receiver of ``coverage``,
-   counted but not run unless ``--with-matching``);
+   (``task.apply``: the task wrapper, the service, every query and bulk write; the
+   follow-up work (grouping, which then queues matching) is queued on commit as in
+   production, by the ``claims_created`` receiver of ``coverage``, counted but not run
+   unless ``--with-matching``);
 3. runs the task again over the same articles (idempotent: nothing to write).
 
 The database is a throw-away test database (``test_<name>``), never the project's own.
@@ -193,10 +194,10 @@ def bench_task(ids: list[int], sentences: int, label: str) -> None:
 
 
 class QueuedOnly:
-    """Stands in for ``coverage.tasks.match_claim.delay_or_note`` (what the ``claims_created``
-    receiver's ``delay_on_commit`` calls on commit) so matching is queued (counted) but not
-    run inline: with a broker it runs in another task, and eager mode would time it as
-    extraction."""
+    """Stands in for ``coverage.tasks.group_claim.delay_or_note`` (what the ``claims_created``
+    receiver's ``delay_on_commit`` calls on commit) so the follow-up work is queued (counted)
+    but not run inline: with a broker grouping and matching run in their own tasks, and
+    eager mode would time them as extraction."""
 
     def __init__(self) -> None:
         self.queued = 0
@@ -207,14 +208,15 @@ class QueuedOnly:
 
 
 def matching_task():
-    """The matching task new claims queue (``coverage``), or None when that app is not installed."""
+    """The task new claims queue (``coverage``'s grouping, which queues matching), or None
+    when that app is not installed."""
     from django.apps import apps
 
     if not apps.is_installed("coverage"):
         return None
-    from coverage.tasks import match_claim
+    from coverage.tasks import group_claim
 
-    return match_claim
+    return group_claim
 
 
 def setup_database() -> tuple[object, str]:
@@ -256,7 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--words", type=int, default=800)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--profile", action="store_true", help="print a cProfile of the end-to-end run")
-    ap.add_argument("--with-matching", action="store_true", help="run the matching tasks inline too")
+    ap.add_argument(
+        "--with-matching",
+        action="store_true",
+        help="run the follow-up grouping and matching tasks inline too",
+    )
     ap.add_argument("--max-claims", type=int, help="override FACTCHECK_MAX_CLAIMS_PER_ARTICLE")
     ap.add_argument("--debug", action="store_true", help="keep DEBUG on (query logging) as configured")
     args = ap.parse_args(argv)
@@ -286,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         f"database: {connection.vendor} ({connection.settings_dict['NAME']}); {len(texts)} articles, "
         f"{words:.0f} words each on average; at most {settings.FACTCHECK_MAX_CLAIMS_PER_ARTICLE} claims "
         f"per article above {settings.FACTCHECK_CLAIM_THRESHOLD}; DEBUG {'on' if settings.DEBUG else 'off'}; "
-        "matching: "
+        "grouping and matching: "
         + ("not available" if match_claim is None else "queued, not run" if stub else "run inline")
     )
     try:
@@ -307,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             bench_task(ids, sentences, "end to end:")
         bench_task(ids, sentences, "re-run (no change):")
         if stub is not None:
-            print(f"matching tasks queued on commit: {stub.queued}")
+            print(f"grouping tasks queued on commit: {stub.queued}")
     finally:
         if stub is not None:
             del match_claim.delay_or_note  # the task's own method again
