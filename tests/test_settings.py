@@ -143,3 +143,8 @@ def test_env_int_and_list(monkeypatch):
     assert env_int("N", 1) == 42
     assert env_int("MISSING_N", 7) == 7
     assert env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_a_cache_url_selects_the_shared_client_redis_backend():
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    assert run_python(code, CACHE_URL="redis://127.0.0.1:6379/13").stdout.strip() == "core.cache.RedisCache"

@@ -1,11 +1,14 @@
 """Cached answers of the read endpoints, never stale, with ETag and ``304 Not Modified``.
 
 An answer is the rendered body of a 200, stored in the configured cache (Redis in
-production) under a key made of the data version (``core.dataversion``), the scheme and
-host (bodies hold absolute links), the path, the query parameters (sorted) and the media
-type. Every write that can change an answer bumps the version after it commits, so a key
-made after the write can only find an answer rendered after it; older ones expire unread
-(``API_ANSWER_CACHE_SECONDS``). The answers are the same for every partner (only public
+production) under a key made of the scheme and host (bodies hold absolute links), the
+path, the query parameters (sorted) and the media type, together with the data version
+(``core.dataversion``) it was rendered at; it is served only to a request that read that
+same version. Every write that can change an answer bumps the version after it commits, so
+a request that starts after the write can only be served an answer rendered after it; an
+older entry is replaced by the next rendering (or expires, ``API_ANSWER_CACHE_SECONDS``).
+The key holds no version, so the gate (``partners.api.gate``) reads the entry in the round
+trip that reads the version. The answers are the same for every partner (only public
 data), and they are served after authentication, scopes and throttling ran as usual.
 
 The ETag is a hash of the body, so it survives a version bump that did not change this
@@ -35,10 +38,28 @@ def version_of(request) -> int:
     return opened.version if opened is not None else data_version()
 
 
-def answer_key(request, version: int) -> str:
+def answer_key(request) -> str:
     query = urlencode(sorted(request.query_params.lists()), doseq=True)
     raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{request.accepted_renderer.media_type}"
-    return f"api-answer:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"api-answer:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def answer_key_for(request, view) -> str | None:
+    """The cache key of this request's answer when the view's handler for its method caches
+    answers (``cached_answer``) and the negotiated rendering is JSON; else None."""
+    handler = getattr(view, request.method.lower(), None)
+    if not getattr(handler, "caches_answer", False):
+        return None
+    if not isinstance(getattr(request, "accepted_renderer", None), OrjsonRenderer):
+        return None
+    return answer_key(request)
+
+
+def _entry_at(entry, version: int) -> tuple[str, str, bytes] | None:
+    """(ETag, media type, body) of a cached entry rendered at ``version``, else None."""
+    if isinstance(entry, tuple) and len(entry) == 4 and entry[0] == version:
+        return entry[1:]
+    return None
 
 
 def _etag(body: bytes) -> str:
@@ -67,15 +88,19 @@ def cached_answer(handler):
         renderer = request.accepted_renderer
         if not isinstance(renderer, OrjsonRenderer):
             return handler(view, request, *args, **kwargs)
-        key = answer_key(request, version_of(request))
-        hit = cache.get(key)
+        key = answer_key(request)
+        version = version_of(request)
+        opened = gate_of(request)
+        entry = opened.answer if opened is not None and opened.answer_key == key else cache.get(key)
+        hit = _entry_at(entry, version)
         if hit is None:
             response = handler(view, request, *args, **kwargs)
             if not isinstance(response, Response) or response.status_code != 200 or response.exception:
                 return response
             body = renderer.render(response.data, request.accepted_media_type, view.get_renderer_context())
             hit = (_etag(body), renderer.media_type, body)
-            cache.set(key, hit, timeout=settings.API_ANSWER_CACHE_SECONDS)
+            cache.set(key, (version, *hit), timeout=settings.API_ANSWER_CACHE_SECONDS)
         return _respond(request, *hit)
 
+    wrapped.caches_answer = True  # type: ignore[attr-defined]
     return wrapped

@@ -10,7 +10,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from partners import services
-from partners.api import failures, gate
+from partners.api import answers, failures, gate
 from partners.api.scopes import required_scope
 
 SCHEME = "Api-Key"
@@ -39,8 +39,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         # The first authenticator of every API view, so this runs before any credential check:
-        # the gate reads the key row, the address's failures, the key's throttle count and
-        # the data version in one cache round trip.
+        # the gate reads the key row, the address's failures, the key's throttle count, the
+        # data version and the cached answer (of a view that caches) in one cache round trip.
         header = authentication.get_authorization_header(request).decode("latin-1")
         scheme, _, value = header.partition(" ")
         is_key = scheme.lower() == SCHEME.lower()
@@ -49,7 +49,11 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         view = (request.parser_context or {}).get("view")
         scope = required_scope(request, view) if view is not None else "read"
         opened = gate.gate_open(
-            request, prefix=parts[0] if parts else None, scope=scope, presented_key=value if parts else ""
+            request,
+            prefix=parts[0] if parts else None,
+            scope=scope,
+            presented_key=value if parts else "",
+            answer_key=answers.answer_key_for(request, view) if parts and view is not None else None,
         )
         failures.refuse_if_exhausted(request, opened.failures)
         if not is_key:

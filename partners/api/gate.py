@@ -9,9 +9,11 @@
    counted before the key is looked up, and a request with a key's prefix but a wrong
    secret counts in a bucket of its own, never against that key's quota (wrong secrets are
    the address's failures, item 2);
-4. the data version (``core.dataversion``), which every cached answer's key carries.
+4. the data version (``core.dataversion``), which every cached answer carries;
+5. for a view whose answers are cached (``partners.api.answers``), the cached answer to
+   this request, served when it was rendered at the version read in item 4.
 
-On Redis (``CACHE_URL``) the four are one pipeline, one round trip; on other backends (the
+On Redis (``CACHE_URL``) the five are one pipeline, one round trip; on other backends (the
 in-process cache of development and tests) the same reads and writes run one by one. Staff
 sessions are counted by DRF's throttle instead (a round trip more; staff browse by hand).
 """
@@ -44,6 +46,8 @@ class Gate:
     window_ends: float
     now: float
     version: int
+    answer_key: str | None = None
+    answer: object = None  # the cached entry under answer_key, as stored (None: none there)
 
     @property
     def throttled(self) -> bool:
@@ -72,10 +76,13 @@ def throttle_counter(presented_key: str) -> str:
     return hashlib.sha256(presented_key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def gate_open(request, *, prefix: str | None, scope: str, presented_key: str) -> "Gate":
+def gate_open(
+    request, *, prefix: str | None, scope: str, presented_key: str, answer_key: str | None = None
+) -> "Gate":
     """Read (and count) everything above for this request; stored on the Django request.
     ``presented_key`` is the whole key as sent (empty without one); it names the throttle
-    bucket whenever there is a prefix to count."""
+    bucket whenever there is a prefix to count. ``answer_key``: the cache key of this
+    request's answer, when its view caches answers."""
     failure_key = AddressFailureThrottle.key_for(request)
     record_key = api_key_cache_key(prefix) if prefix else None
     now = time.time()
@@ -87,9 +94,13 @@ def gate_open(request, *, prefix: str | None, scope: str, presented_key: str) ->
         bucket = THROTTLE_KEY % {"scope": scope, "counter": counter, "window": window}
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        record, failures, count, version = _redis_round_trip(backend, record_key, failure_key, bucket, rate)
+        record, failures, count, version, answer = _redis_round_trip(
+            backend, record_key, failure_key, bucket, rate, answer_key
+        )
     else:
-        record, failures, count, version = _one_by_one(record_key, failure_key, bucket, rate)
+        record, failures, count, version, answer = _one_by_one(
+            record_key, failure_key, bucket, rate, answer_key
+        )
     if version is None:
         version = data_version()
     gate = Gate(
@@ -102,23 +113,26 @@ def gate_open(request, *, prefix: str | None, scope: str, presented_key: str) ->
         window_ends=(int(now // rate[1]) + 1) * rate[1] if rate else now,
         now=now,
         version=int(version),
+        answer_key=answer_key,
+        answer=answer,
     )
     request._request.api_gate = gate
     return gate
 
 
-def _one_by_one(record_key, failure_key, bucket, rate):
-    wanted = [k for k in (record_key, failure_key, DATA_VERSION_KEY) if k]
+def _one_by_one(record_key, failure_key, bucket, rate, answer_key):
+    wanted = [k for k in (record_key, failure_key, DATA_VERSION_KEY, answer_key) if k]
     values = cache.get_many(wanted)
     count = None
     if bucket is not None:
         cache.add(bucket, 0, timeout=rate[1] + 1)
         count = cache.incr(bucket)
     record = values.get(record_key) if record_key else None
-    return record, values.get(failure_key), count, values.get(DATA_VERSION_KEY)
+    answer = values.get(answer_key) if answer_key else None
+    return record, values.get(failure_key), count, values.get(DATA_VERSION_KEY), answer
 
 
-def _redis_round_trip(backend: RedisCache, record_key, failure_key, bucket, rate):
+def _redis_round_trip(backend: RedisCache, record_key, failure_key, bucket, rate, answer_key):
     # Django's Redis backend with its own key names and value encoding (ints raw, anything
     # else pickled), so these entries are the ones cache.get/set/incr read and write.
     client = backend._cache.get_client(write=True)
@@ -127,6 +141,7 @@ def _redis_round_trip(backend: RedisCache, record_key, failure_key, bucket, rate
     pipe.get(backend.make_and_validate_key(record_key) if record_key else "-")
     pipe.get(backend.make_and_validate_key(failure_key))
     pipe.get(backend.make_and_validate_key(DATA_VERSION_KEY))
+    pipe.get(backend.make_and_validate_key(answer_key) if answer_key else "-")
     if bucket is not None:
         raw_bucket = backend.make_and_validate_key(bucket)
         pipe.set(raw_bucket, 0, ex=rate[1] + 1, nx=True)
@@ -135,8 +150,9 @@ def _redis_round_trip(backend: RedisCache, record_key, failure_key, bucket, rate
     record = loads(results[0]) if record_key and results[0] is not None else None
     failures = loads(results[1]) if results[1] is not None else None
     version = loads(results[2]) if results[2] is not None else None
-    count = int(results[4]) if bucket is not None else None
-    return record, failures, count, version
+    answer = loads(results[3]) if answer_key and results[3] is not None else None
+    count = int(results[5]) if bucket is not None else None
+    return record, failures, count, version, answer
 
 
 def gate_of(request) -> "Gate | None":
