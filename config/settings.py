@@ -361,6 +361,20 @@ OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False) or env_bool(
 FETCH_TIMEOUT_SECONDS = env_float("FETCH_TIMEOUT_SECONDS", 15.0)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5 * 1024 * 1024)
 FETCH_HOST_DELAY_SECONDS = env_float("FETCH_HOST_DELAY_SECONDS", 1.0)
+# Where the one-request-per-host slot is held (editorial/intake/fetcher.py): "cache" in the
+# shared cache (CACHE_URL, Redis: across workers and machines), "postgres" in a PostgreSQL
+# advisory lock and the editorial_fetchhost table (across the processes on that database),
+# "process" in a lock of this process only (SQLite with the local cache: one process, Celery
+# eager). The default is the first of these the configuration has.
+FETCH_HOST_SLOT = env_str("FETCH_HOST_SLOT") or (
+    "cache"
+    if _CACHE_URL
+    else "postgres"
+    if DATABASES["default"]["ENGINE"].endswith("postgresql")
+    else "process"
+)
+if FETCH_HOST_SLOT not in ("cache", "postgres", "process"):
+    raise ImproperlyConfigured(f"FETCH_HOST_SLOT must be cache, postgres or process, got {FETCH_HOST_SLOT!r}")
 FETCH_ROBOTS_CACHE_SECONDS = env_int("FETCH_ROBOTS_CACHE_SECONDS", 3600)
 FETCH_DEFAULT_INTERVAL_MINUTES = env_int("FETCH_DEFAULT_INTERVAL_MINUTES", 60)
 FETCH_SITEMAP_MAX_CHILDREN = env_int("FETCH_SITEMAP_MAX_CHILDREN", 50)

@@ -135,3 +135,17 @@ class FeedItem(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class FetchHost(models.Model):
+    """When the intake last asked a host for something, for every process on the database.
+
+    Written by the fetcher's PostgreSQL host slot (``FETCH_HOST_SLOT = "postgres"``) while it
+    holds the host's advisory lock, so the next request, from any worker, waits the delay.
+    """
+
+    host = models.CharField(max_length=300, unique=True)  # scheme://host:port, as the fetcher keys it
+    last_request_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.host

@@ -12,7 +12,7 @@ import shutil
 import pytest
 from django.conf import settings
 
-from tests import factories
+from tests import factories, support
 
 _deselected: dict[str, int] = {}
 
@@ -145,10 +145,7 @@ def celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory):
     db = connection.settings_dict
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.fail("celery_worker tests need PostgreSQL (the worker must share the test database)")
-    host = db.get("HOST") or "127.0.0.1"
-    database_url = f"postgres://{db.get('USER') or 'postgres'}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        database_url = database_url.replace("@", f":{db['PASSWORD']}@", 1)
+    database_url = support.database_url(db)
     try:
         app.control.purge()
     except Exception as exc:  # noqa: BLE001 - any broker failure means the service is unreachable

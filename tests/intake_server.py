@@ -279,6 +279,33 @@ def sitemap_index(children: list[str]) -> str:
     )
 
 
+def fetch_in_process(env: dict[str, str], urls: list[str], go, results) -> None:
+    """A spawned process's body: configure Django from ``env`` (the rest of the environment
+    is the parent's, without ``CACHE_URL`` and ``FETCH_HOST_SLOT``), say it is ready, wait for
+    ``go``, then fetch ``urls`` in turn; put (the slot it used, the failures) on ``results``."""
+    import os
+
+    for name in ("CACHE_URL", "FETCH_HOST_SLOT"):
+        os.environ.pop(name, None)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from editorial.intake.fetcher import fetch
+
+    results.put(("ready", []))
+    go.wait(60)
+    failures = []
+    for url in urls:
+        try:
+            fetch(url)
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            failures.append(f"{url}: {exc!r}")
+    results.put((settings.FETCH_HOST_SLOT, failures))
+
+
 def serve_for_test(settings):
     """A started server with the guard letting 127.0.0.1 through for this test only; a
     generator for a fixture to yield from."""

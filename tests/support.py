@@ -26,6 +26,14 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.1) -> bool:
     return bool(predicate())
 
 
+def database_url(db: dict) -> str:
+    """A ``DATABASE_URL`` for another process to reach the PostgreSQL database of ``db`` (a
+    connection's settings_dict: the test database during the run)."""
+    host = db.get("HOST") or "127.0.0.1"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
 def import_summary(stdout: str) -> dict[str, int]:
     """The counts of an import command's last line: ``imported N, updated N, unchanged N, failed N``."""
     match = re.search(r"imported (\d+), updated (\d+), unchanged (\d+), failed (\d+)", stdout)

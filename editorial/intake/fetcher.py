@@ -5,8 +5,10 @@
    time and a decoded-size limit).
 2. robots.txt is read once per host and kept ``FETCH_ROBOTS_CACHE_SECONDS``
    (``urllib.robotparser``); a disallowed URL is not requested.
-3. One request per host at a time, ``FETCH_HOST_DELAY_SECONDS`` apart: a lock in the cache
-   (process-wide with the default cache, across workers with ``CACHE_URL`` on Redis).
+3. One request per host at a time, ``FETCH_HOST_DELAY_SECONDS`` apart (``host_slot``), held
+   where ``FETCH_HOST_SLOT`` says: a lock in the shared cache (``CACHE_URL``, Redis), a
+   PostgreSQL advisory lock with the last request's time in ``FetchHost`` (every process on
+   the database), or a lock of this process (SQLite with the local cache: one process).
 4. A conditional GET when an ETag or Last-Modified is known: a 304 is ``not_modified``,
    with no body to parse.
 
@@ -16,6 +18,7 @@ timeout, too large, robots disallow, refused address ...).
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import threading
 import time
@@ -28,9 +31,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from core.errors import ApplicationError
 from core.outbound import OutboundFailed, OutboundRefused, OutboundResponse, outbound_get
+from editorial.models import FetchHost
 
 PRODUCT = "FactCheckDeskIntake"
 ACCEPT_FEED = (
@@ -119,25 +125,118 @@ def _mb(size: int) -> str:
 @contextmanager
 def host_slot(host: str) -> Iterator[None]:
     """Hold the host's one request slot; start no sooner than the delay after its last one."""
+    deadline = time.monotonic() + _HOST_WAIT_SECONDS
+    with _SLOTS[settings.FETCH_HOST_SLOT](host, deadline):
+        yield
+
+
+def _busy(host: str) -> FetchError:
+    return FetchError(f"{host} was busy with another fetch for {_HOST_WAIT_SECONDS:g} s")
+
+
+def _wait_delay(since_last: float | None) -> None:
+    """Sleep out the rest of the delay, ``since_last`` seconds after the host's last request."""
+    if since_last is not None and since_last < settings.FETCH_HOST_DELAY_SECONDS:
+        time.sleep(settings.FETCH_HOST_DELAY_SECONDS - since_last)
+
+
+@contextmanager
+def _cache_slot(host: str, deadline: float) -> Iterator[None]:
+    """The slot in the cache: across workers when the cache is shared (Redis)."""
     lock, last = f"intake:host-lock:{host}", f"intake:host-last:{host}"
     token = uuid.uuid4().hex
     ttl = int(settings.FETCH_TIMEOUT_SECONDS * 2 + settings.FETCH_HOST_DELAY_SECONDS + 5)
-    deadline = time.monotonic() + _HOST_WAIT_SECONDS
     while not cache.add(lock, token, timeout=ttl):
         if time.monotonic() > deadline:
-            raise FetchError(f"{host} was busy with another fetch for {_HOST_WAIT_SECONDS:g} s")
+            raise _busy(host)
         time.sleep(0.05)
     try:
         previous = cache.get(last)
-        if previous is not None:
-            wait = previous + settings.FETCH_HOST_DELAY_SECONDS - time.time()
-            if wait > 0:
-                time.sleep(wait)
+        _wait_delay(None if previous is None else time.time() - previous)
         yield
     finally:
         cache.set(last, time.time(), timeout=max(60, int(settings.FETCH_HOST_DELAY_SECONDS) + 60))
         if cache.get(lock) == token:
             cache.delete(lock)
+
+
+_process_locks: dict[str, threading.Lock] = {}
+_process_last: dict[str, float] = {}
+_process_guard = threading.Lock()
+
+
+@contextmanager
+def _process_slot(host: str, deadline: float) -> Iterator[None]:
+    """The slot in this process: its threads wait for each other, other processes are not seen."""
+    with _process_guard:
+        lock = _process_locks.setdefault(host, threading.Lock())
+    if not lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+        raise _busy(host)
+    try:
+        previous = _process_last.get(host)
+        _wait_delay(None if previous is None else time.monotonic() - previous)
+        yield
+    finally:
+        _process_last[host] = time.monotonic()
+        lock.release()
+
+
+@contextmanager
+def _postgres_slot(host: str, deadline: float) -> Iterator[None]:
+    """The slot in PostgreSQL: a session advisory lock on the host, and its last request's time
+    in ``FetchHost`` (by the database's clock), so every process on the database takes turns."""
+    key = _advisory_key(host)
+    table = FetchHost._meta.db_table
+    with _slot_connection() as db, db.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            if cursor.fetchone()[0]:
+                break
+            if time.monotonic() > deadline:
+                raise _busy(host)
+            time.sleep(0.05)
+        try:
+            cursor.execute(
+                f"SELECT extract(epoch FROM clock_timestamp() - last_request_at) FROM {table} WHERE host = %s",  # noqa: S608 - the model's table
+                [host],
+            )
+            row = cursor.fetchone()
+            _wait_delay(None if row is None else float(row[0]))
+            yield
+        finally:
+            try:
+                cursor.execute(
+                    f"INSERT INTO {table} (host, last_request_at) VALUES (%s, clock_timestamp())"  # noqa: S608
+                    " ON CONFLICT (host) DO UPDATE SET last_request_at = EXCLUDED.last_request_at",
+                    [host],
+                )
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def _advisory_key(host: str) -> int:
+    """A stable signed 64-bit key for the host (the same in every process and release)."""
+    digest = hashlib.blake2b(f"intake:host:{host}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@contextmanager
+def _slot_connection() -> Iterator[BaseDatabaseWrapper]:
+    """The default connection when it is in autocommit, else a connection of the slot's own: a
+    lock taken and a time written inside the caller's transaction would be hidden from the
+    other processes, and kept, until that transaction ends."""
+    default = connections[DEFAULT_DB_ALIAS]
+    if default.get_autocommit() and not default.in_atomic_block:
+        yield default
+        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        yield own
+    finally:
+        own.close()  # its advisory locks go with the session
+
+
+_SLOTS = {"cache": _cache_slot, "process": _process_slot, "postgres": _postgres_slot}
 
 
 # --- robots.txt --------------------------------------------------------------------------

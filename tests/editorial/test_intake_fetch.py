@@ -355,28 +355,6 @@ def test_one_bad_item_does_not_stop_the_others(intake_server):
     assert [e.reason for e in result.item_errors] == ["the item has no http(s) link"]
 
 
-def test_one_request_per_host_at_a_time_and_the_delay_between(intake_server, settings):
-    import threading
-
-    from editorial.intake.fetcher import fetch
-
-    settings.FETCH_HOST_DELAY_SECONDS = 0.3
-    for i in range(4):
-        intake_server.add(f"/slow{i}", "ok", delay=0.2, content_type="text/plain")
-    fetch(intake_server.url("/slow0"))  # robots.txt read and kept first
-    first = len(intake_server.started)
-    threads = [threading.Thread(target=fetch, args=(intake_server.url(f"/slow{i}"),)) for i in range(1, 4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert intake_server.max_in_flight == 1
-    arrivals = intake_server.started[first - 1 :]
-    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
-    assert len(gaps) == 3 and min(gaps) >= 0.3 + 0.2  # the answer's 0.2 s, then the delay
-
-
 # --- nested sitemap indexes ----------------------------------------------------------------
 
 
