@@ -72,8 +72,13 @@ def _week_key(value):
     return value.date() if hasattr(value, "date") else value
 
 
-def state_flow_chart(now=None) -> dict:
-    """Claims entering each state per week (review events by target state), last ``WEEKS`` weeks."""
+def state_flow_charts(now=None) -> tuple[dict, dict]:
+    """Claims entering and leaving each state per week, last ``WEEKS`` weeks, from one query.
+
+    A review event that changes the state counts once for its target state (entering) and
+    once for its source state (leaving); events that keep the state (edits, notes) count for
+    neither. Candidates have no entering series: a claim is born a candidate, with no event.
+    """
     now = now or timezone.now()
     weeks = _weeks(now)
     rows = (
@@ -83,16 +88,25 @@ def state_flow_chart(now=None) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
-    counts: dict = {}
+    entering: dict = {}
+    leaving: dict = {}
     for week, to_state, from_state, n in rows:
         if to_state != from_state:
-            counts[(_week_key(week), to_state)] = counts.get((_week_key(week), to_state), 0) + n
-    series = [
-        {"label": state.label, "values": [counts.get((w.date(), state.value), 0) for w in weeks]}
-        for state in ClaimState
-        if state != ClaimState.CANDIDATE
-    ]
-    return {"labels": [f"{w:%d %b}" for w in weeks], "series": series}
+            key = _week_key(week)
+            entering[(key, to_state)] = entering.get((key, to_state), 0) + n
+            leaving[(key, from_state)] = leaving.get((key, from_state), 0) + n
+    labels = [f"{w:%d %b}" for w in weeks]
+
+    def series(counts: dict, states) -> list[dict]:
+        return [
+            {"label": state.label, "values": [counts.get((w.date(), state.value), 0) for w in weeks]}
+            for state in states
+        ]
+
+    return (
+        {"labels": labels, "series": series(entering, [s for s in ClaimState if s != ClaimState.CANDIDATE])},
+        {"labels": labels, "series": series(leaving, list(ClaimState))},
+    )
 
 
 def published_by_rating_chart(now=None) -> dict:
@@ -210,8 +224,10 @@ def bar_chart_svg(chart: dict, *, title: str, width: int = 460, height: int = 18
 
 
 def charts_context(now=None) -> dict:
+    entering, leaving = state_flow_charts(now)
     charts = [
-        ("flow", "Claims entering each state per week", state_flow_chart(now)),
+        ("flow", "Claims entering each state per week", entering),
+        ("leaving", "Claims leaving each state per week", leaving),
         ("published", "Fact-checks published per week, by rating", published_by_rating_chart(now)),
         ("backlog", "Age of the open backlog (time in its current state)", backlog_age_chart(now)),
     ]

@@ -1,8 +1,11 @@
 """The dashboard each role wants: awaiting review at once, changes requested with the note,
 drafts, counts that agree with the claim list, and charts with their numbers."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from factcheck.models import Claim, ClaimState
 from factcheck.services.verdicts import verdict_save
@@ -69,11 +72,28 @@ def test_charts_come_with_their_numbers(client, fact_checker, editor, other_edit
     response = client.get(DASHBOARD)
     html = response.content.decode()
     charts = {c["key"]: c for c in response.context["charts"]}
-    assert set(charts) == {"flow", "published", "backlog"}
+    assert set(charts) == {"flow", "leaving", "published", "backlog"}
     published = charts["published"]["data"]["series"]
     assert [(s["label"], sum(s["values"])) for s in published] == [("False", 1)]
     flow = {s["label"]: sum(s["values"]) for s in charts["flow"]["data"]["series"]}
     assert flow["Published"] == 1 and flow["In review"] == 1
+    leaving = {s["label"]: sum(s["values"]) for s in charts["leaving"]["data"]["series"]}
+    assert leaving["In review"] == 1 and leaving["Approved"] == 1 and leaving["Published"] == 0
     assert response.context["median_days_to_publish"] == 0.0
-    assert html.count("<svg") >= 3 and 'class="desk-chart-data"' in html
+    assert html.count("<svg") >= 4 and 'class="desk-chart-data"' in html
     assert Claim.objects.filter(state=ClaimState.PUBLISHED).count() == 1
+
+
+def test_only_a_review_past_the_wait_is_marked_late(client, fact_checker, editor, settings):
+    settings.FACTCHECK_REVIEW_WAIT_HOURS = 24
+    fresh = _submitted(fact_checker)
+    old = _submitted(fact_checker)
+    Claim.objects.filter(pk=old.pk).update(state_changed_at=timezone.now() - datetime.timedelta(hours=30))
+    client.force_login(editor)
+    html = client.get(DASHBOARD).content.decode()
+    awaiting = html[html.index('id="desk-awaiting-review"') : html.index('id="desk-waiting"')]
+    waiting = html[html.index('id="desk-waiting"') :]
+    assert f"/{fresh.pk}/change/" in awaiting and f"/{old.pk}/change/" in awaiting
+    assert 'class="desk-overdue"' not in awaiting  # submitted a moment ago is not late
+    assert f"/{old.pk}/change/" in waiting and f"/{fresh.pk}/change/" not in waiting.split("</section>")[0]
+    assert 'class="desk-overdue"' in waiting.split("</section>")[0]
