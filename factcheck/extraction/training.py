@@ -235,16 +235,17 @@ def cross_validate(rows: list[DebateSentence], *, folds: int = 5, seeds: tuple[i
     debate, so the same sentences never sit on both sides); each held-out 2020 debate is
     scored through ``score_turns`` (the production path: context, speaker roles, claim-type
     factors) and its AP taken like ``score.py`` does (ties by line). Returns the MAP per
-    seed and their mean.
+    seed and their mean, and the MAP of every fold (seeds x folds) for the spread.
     """
     featurised = [allf for _row, _signals, allf in featurise(rows)]
     events = sorted({r.debate for r in rows if not r.debate.startswith(CT2019_PREFIX)})
-    per_seed = []
+    per_seed, per_fold = [], []
     for seed in seeds:
         shuffled = events[:]
         random.Random(seed).shuffle(shuffled)
         aps = []
         for k in range(folds):
+            fold_aps: list[float] = []
             held = set(shuffled[k::folds])
             train_idx = [i for i, r in enumerate(rows) if event_of(r) not in held]
             model = model_from_dict(
@@ -257,6 +258,9 @@ def cross_validate(rows: list[DebateSentence], *, folds: int = 5, seeds: tuple[i
                 ]
                 order = sorted(range(len(group)), key=lambda i: (-scores[i], group[i].line))
                 if any(r.label for r in group):
-                    aps.append(average_precision([group[i].label for i in order]))
+                    fold_aps.append(average_precision([group[i].label for i in order]))
+            if fold_aps:
+                per_fold.append(sum(fold_aps) / len(fold_aps))
+            aps.extend(fold_aps)
         per_seed.append(sum(aps) / len(aps))
-    return {"map": sum(per_seed) / len(per_seed), "per_seed": per_seed, "folds": folds}
+    return {"map": sum(per_seed) / len(per_seed), "per_seed": per_seed, "per_fold": per_fold, "folds": folds}

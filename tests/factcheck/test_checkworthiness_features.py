@@ -152,6 +152,7 @@ def test_cross_validation_learns_a_separable_toy_set():
             rows.append(DebateSentence(f"d{d}:{line}", f"d{d}", line, "A", text, label))
     result = cross_validate(rows, folds=5, seeds=(0,))
     assert result["map"] == 1.0 and len(result["per_seed"]) == 1
+    assert result["per_fold"] == [1.0] * 5  # one MAP per fold, for the spread
 
 
 def test_a_repeated_word_pair_counts_once_as_in_training():

@@ -91,6 +91,7 @@ def test_cv_prints_the_cross_validated_map_and_writes_nothing(tmp_path):
         stdout=stdout,
     )
     assert "CV MAP 1.0000 (5-fold by debate event" in stdout.getvalue()
+    assert "over the 15 folds: sd 0.0000, min 1.0000, max 1.0000" in stdout.getvalue()
     assert not out.exists()
 
 

@@ -3,6 +3,7 @@
 Needs scikit-learn (requirements-dev.txt); the app itself only reads the JSON it writes.
 """
 
+import statistics
 import sys
 from pathlib import Path
 
@@ -54,8 +55,11 @@ class Command(BaseCommand):
         if cv:
             result = training.cross_validate(rows)
             seeds = " ".join(f"{m:.4f}" for m in result["per_seed"])
+            folds = result["per_fold"]
+            sd = statistics.pstdev(folds) if len(folds) > 1 else 0.0
             self.stdout.write(
-                f"CV MAP {result['map']:.4f} ({result['folds']}-fold by debate event; per seed {seeds})"
+                f"CV MAP {result['map']:.4f} ({result['folds']}-fold by debate event; per seed {seeds}); "
+                f"over the {len(folds)} folds: sd {sd:.4f}, min {min(folds):.4f}, max {max(folds):.4f}"
             )
             return
         model = training.train(rows)
