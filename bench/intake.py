@@ -92,13 +92,20 @@ def setup_database():
 
 
 class Writes:
-    """Counts INSERT, UPDATE and DELETE statements (an execute wrapper)."""
+    """Counts INSERT, UPDATE and DELETE statements (an execute wrapper); the host slot's
+    last-request times (``FETCH_HOST_SLOT = "postgres"``) apart, in ``slot``; every statement
+    in ``statements``."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.slot = 0
+        self.statements = 0
 
     def __call__(self, execute, sql, params, many, context):
-        if sql.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+        self.statements += 1
+        if "INSERT INTO editorial_fetchhost" in sql:
+            self.slot += 1
+        elif sql.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
             self.count += 1
         return execute(sql, params, many, context)
 
@@ -171,12 +178,13 @@ def main(argv: list[str] | None = None) -> int:
         new = sum(r.new for r in results)
         print(
             f"3 end to end, first run: {first:.2f} s, {rate(new, first)} items fetched, parsed, extracted and "
-            f"stored; {new} new articles, {len(server.requests) - asked} requests, {writes.count} writes, "
-            f"{len(signals)} article_text_changed; x{first / baseline:.1f} the baseline"
+            f"stored; {new} new articles, {len(server.requests) - asked} requests, {writes.count} writes "
+            f"(+{writes.slot} host-slot times), {writes.statements} statements "
+            f"({writes.statements / max(new, 1):.1f} per item), {len(signals)} article_text_changed; x{first / baseline:.1f} the baseline"
         )
         assert Article.objects.count() == args.items, Article.objects.count()
 
-        times, requests, written = [], [], []
+        times, requests, written, slot_times = [], [], [], []
         signals.clear()
         for _ in range(args.repeat):
             asked, writes = len(server.requests), Writes()
@@ -186,12 +194,14 @@ def main(argv: list[str] | None = None) -> int:
             times.append(time.perf_counter() - start)
             requests.append(len(server.requests) - asked)
             written.append(writes.count)
+            slot_times.append(writes.slot)
             assert all(r.status == "unchanged" for r in again), again
         second = statistics.median(times)
         print(
             f"4 second run, unchanged (median of {args.repeat}): {second * 1000:.0f} ms, "
             f"{requests[0]} requests (one per feed: 304 with ETag, 200 parsed without), "
-            f"{written[0]} writes (the feeds' own health rows), {len(signals)} article_text_changed; "
+            f"{written[0]} writes (the feeds' own health rows) and {slot_times[0]} host-slot times, "
+            f"{len(signals)} article_text_changed; "
             f"{second / first * 100:.1f}% of the first run, x{second / baseline:.2f} the baseline"
         )
     finally:
