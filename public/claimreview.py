@@ -63,8 +63,13 @@ def factcheck_slug_of(*, pk: int, text: str) -> str:
 
 def factcheck_url(*, claim: Claim, site_url: str | None = None) -> str:
     """The absolute public URL of a fact-check, on ``SITE_URL``."""
+    return factcheck_url_of(pk=claim.pk, text=claim.text, site_url=site_url)
+
+
+def factcheck_url_of(*, pk: int, text: str, site_url: str | None = None) -> str:
+    """``factcheck_url`` of a claim known by its id and text (no model instance needed)."""
     base = (site_url if site_url is not None else settings.SITE_URL).rstrip("/")
-    return base + reverse("public:factcheck_detail", kwargs={"slug": factcheck_slug(claim=claim)})
+    return base + reverse("public:factcheck_detail", kwargs={"slug": factcheck_slug_of(pk=pk, text=text)})
 
 
 def claim_reviewed_text(text: str) -> str:

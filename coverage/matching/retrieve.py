@@ -101,25 +101,28 @@ def search(
     spelled = text.query_text(query)  # hashtags and @handles spelled out, for both retrievers
     lexical_text = f"{spelled} {text.claimant_terms(claimant)}".strip()
     dense_job = None
-    if semantic_available():
+    semantic = semantic_available()
+    if semantic:
         cache = vectors.cache_for(alias)
         cache.refresh()  # reads the database, so on this thread's connection
         # Embedding the query and the dense search need no database: they run on another
         # thread while the lexical SQL runs (onnxruntime, numpy and faiss release the GIL).
-        dense_text, dense_depth = f"{context} {spelled}".strip(), max(limit, tuning.dense_depth)
-        dense_job = _pool().submit(_dense, cache, dense_text, dense_depth, kinds)
+        # Without any stored vector (none computed yet) the embedding would go unused.
+        if not cache.empty:
+            dense_text, dense_depth = f"{context} {spelled}".strip(), max(limit, tuning.dense_depth)
+            dense_job = _pool().submit(_dense, cache, dense_text, dense_depth, kinds)
     lexical = backends.lexical_search(lexical_text, limit=depth, kinds=kinds, alias=alias)
     dense, cosine_of = [], None
     if dense_job is not None:
         qvec, dense = dense_job.result()
         cosine_of = lambda ids: cache.cosines(qvec, ids)  # noqa: E731
-    model = reranker() if rerank and dense_job is not None else None
+    model = reranker() if rerank and semantic else None
     keep = max(limit, model.depth) if model is not None else limit
     fused = ranking.fuse(lexical, dense, cosine_of=cosine_of, tuning=tuning)[:keep]
     matches = _materialise(fused, query=query, alias=alias, tuning=tuning)
     if model is not None:
         matches = _rerank(model, matches, query=query, claimant=claimant, tuning=tuning)
-    elif rerank and dense_job is None:
+    elif rerank and not semantic:
         _note_once("lexical", "re-ranker off: it needs the embedding extra; first stage only")
     return _with_figures(matches, query=query, tuning=tuning)[:limit]
 

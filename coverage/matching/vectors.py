@@ -102,6 +102,11 @@ class VectorCache:
     def matrix(self) -> np.ndarray:
         return self._matrix[: self._size]
 
+    @property
+    def empty(self) -> bool:
+        """No vector is stored: a dense search finds nothing and no candidate has a cosine."""
+        return self._size == 0
+
     def refresh(self) -> None:
         """Pick up changed rows, at most once per ``REFRESH_SECONDS`` unless marked dirty."""
         if time.monotonic() - self.checked_at < REFRESH_SECONDS:

@@ -14,8 +14,9 @@ from django.core.cache import cache
 from coverage.matching import search
 from coverage.matching.text import clean
 from coverage.models import PriorFactCheck
-from partners.selectors import factcheck_feed
-from public.claimreview import factcheck_url
+from factcheck import ratings
+from partners.selectors import factcheck_search_rows
+from public.claimreview import factcheck_url_of
 
 OURS, PRIOR = "claim", "factcheck"  # SearchDoc kinds
 
@@ -30,7 +31,7 @@ class Hit:
 def claims_search(*, text: str, limit: int, min_score: float | None = None) -> list[dict]:
     """Ranked rows for the API, at most ``limit``, best first (bounded: 5 queries)."""
     hits = [h for h in _rank(text, limit=limit * 2) if min_score is None or h.score >= min_score]
-    ours = {c.pk: c for c in factcheck_feed().filter(pk__in=[h.object_id for h in hits if h.kind == OURS])}
+    ours = factcheck_search_rows([h.object_id for h in hits if h.kind == OURS])
     prior = {
         p.pk: p for p in PriorFactCheck.objects.filter(pk__in=[h.object_id for h in hits if h.kind == PRIOR])
     }
@@ -73,21 +74,21 @@ def _unit(score: float) -> float:
     return round(min(1.0, max(0.0, float(score))), 4)
 
 
-def _ours_row(claim, score: float) -> dict:
-    verdict = claim.current_verdict
-    rating = verdict.rating_info
+def _ours_row(claim: dict, score: float) -> dict:
+    rating = ratings.rating_for(claim["rating"])
+    published = claim["first_published_at"]
     return {
-        "text": claim.text,
-        "claimant": claim.claimant,
+        "text": claim["text"],
+        "claimant": claim["claimant"],
         "score": score,
         "kind": "fact_check",
-        "fact_check_id": claim.pk,
+        "fact_check_id": claim["id"],
         "claim_review": {
             "publisher": {"name": settings.ORGANISATION_NAME, "site": settings.SITE_URL},
-            "url": factcheck_url(claim=claim),
-            "title": claim.text,
-            "review_date": claim.first_published_at.date() if claim.first_published_at else None,
-            "textual_rating": rating.label if rating else verdict.rating,
+            "url": factcheck_url_of(pk=claim["id"], text=claim["text"]),
+            "title": claim["text"],
+            "review_date": published.date() if published else None,
+            "textual_rating": rating.label if rating else claim["rating"],
             "rating_value": rating.value if rating else None,
         },
     }

@@ -115,6 +115,25 @@ def test_search_runs_a_bounded_number_of_queries(django_assert_max_num_queries):
         search("vaccines autism", limit=10)
 
 
+@pytest.mark.django_db
+def test_with_no_stored_vector_the_query_is_not_embedded_and_the_answer_is_the_same(monkeypatch):
+    records = [
+        ClaimReviewRecord(url=f"https://checker.example/{n}", claim_reviewed=c)
+        for n, (c, _) in enumerate(CHECKS)
+    ]
+    prior_factchecks_import(records=records)  # no vectors computed yet
+    query = "A viral post says kids get autism from their vaccine shots, doctors disagree"
+    with monkeypatch.context() as patch:
+        patch.setattr(vectors.VectorCache, "empty", property(lambda cache: False))
+        embedded = search(query, limit=3)  # embeds the query, finds no vector to compare it with
+    embedded_texts = []
+    real_embed = embedding.embed
+    monkeypatch.setattr(embedding, "embed", lambda texts: embedded_texts.append(texts) or real_embed(texts))
+    assert search(query, limit=3) == embedded
+    assert embedded_texts == []
+    assert embedded[0].features, "re-ranked all the same"
+
+
 def test_empty_query_returns_nothing():
     assert search("   https://t.co/abc  ", limit=5) == []
 

@@ -1,6 +1,7 @@
 """claims/search: ranked matches among our published fact-checks and imported ones."""
 
 import pytest
+from django.utils import timezone
 
 from coverage.models import PriorFactCheck
 from factcheck.models import Claim, ClaimState
@@ -45,6 +46,33 @@ def test_finds_ours_and_prior_and_never_drafts(api, publish):
     mine = next(row for row in body["claims"] if row["kind"] == "fact_check")
     assert mine["claim_review"]["textual_rating"] == "False"
     assert mine["claim_review"]["rating_value"] == 1
+
+
+@pytest.mark.parametrize(
+    ("rating", "label", "value"), [("false", "False", 1), ("misleading", "Misleading", None)]
+)
+def test_our_match_shows_the_fact_checks_link_date_and_current_rating(api, publish, rating, label, value):
+    from public.claimreview import factcheck_url
+
+    ours = publish("Wind farms kill most of the birds in Europe, ünïcode included.", rating="true")
+    ours.verdicts.update(is_current=False)  # corrected: the second version is the current one
+    factories.VerdictFactory(
+        claim=ours, version=2, rating=rating, is_current=True, published_at=timezone.now()
+    )
+    index_everything()
+    response = api.get(SEARCH, {"q": "Do wind farms kill birds in Europe?"})
+    assert response.status_code == 200, response.content
+    row = next(row for row in response.json()["claims"] if row["fact_check_id"] == ours.pk)
+    ours.refresh_from_db()
+    assert row["text"] == ours.text and row["claimant"] == ours.claimant
+    assert row["claim_review"] == {
+        "publisher": row["claim_review"]["publisher"],
+        "url": factcheck_url(claim=ours),
+        "title": ours.text,
+        "review_date": ours.first_published_at.date().isoformat(),
+        "textual_rating": label,
+        "rating_value": value,
+    }
 
 
 def test_limit_and_min_score(api, publish):
