@@ -27,6 +27,7 @@ from editorial.intake.services import (
     article_add_by_url,
     article_at,
     article_preview_by_url,
+    feed_outlet_default,
     feed_pause,
     feed_probe,
     feed_resume,
@@ -256,6 +257,8 @@ class FeedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.kind, obj.title = form.probe.kind, form.probe.title[:500]
+            if obj.outlet is None:
+                obj.outlet = feed_outlet_default(url=obj.url, probe=form.probe)
         super().save_model(request, obj, form, change)
 
     @admin.display(description="Health")

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -116,10 +117,29 @@ def feed_add(
             url=url,
             kind=probe.kind,
             title=probe.title[:500],
-            outlet=outlet_for(outlet.strip()),
+            outlet=outlet_for(outlet.strip()) or feed_outlet_default(url=url, probe=probe),
             fetch_interval=interval or settings.FETCH_DEFAULT_INTERVAL_MINUTES,
         )
     return feed, probe
+
+
+def feed_outlet_default(*, url: str, probe: Probe) -> Outlet | None:
+    """The outlet of a feed added without one, so its articles are attributed to someone.
+
+    The outlet already known by the URL's host (``Outlet.domain``, ``www.`` ignored); else one
+    named by the feed's own title (RSS, Atom, JSON Feed), or by the host for a sitemap or a
+    page, whose titles name a document rather than the publication.
+    """
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    if not host:
+        return None
+    known = Outlet.objects.filter(domain__iexact=host).order_by("pk").first()
+    if known is not None:
+        return known
+    titled = probe.kind in (Feed.Kind.RSS, Feed.Kind.ATOM, Feed.Kind.JSONFEED)
+    name = " ".join(probe.title.split())[:200] if titled else ""
+    outlet, _ = Outlet.objects.get_or_create(name=name or host, defaults={"domain": host})
+    return outlet
 
 
 def feed_pause(*, feed_id: int) -> Feed:

@@ -167,6 +167,7 @@ def test_an_editor_adds_a_feed_whose_kind_is_detected(intake_server):
     assert response.status_code == 302, response.text
     feed = Feed.objects.get()
     assert (feed.kind, feed.title, feed.fetch_interval) == ("rss", "The Daily - News", 30)
+    assert feed.outlet.name == "The Daily - News"  # no outlet picked: the feed's own title
 
 
 def test_the_admin_refuses_a_url_that_is_not_a_feed(intake_server):

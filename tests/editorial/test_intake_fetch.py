@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from editorial.intake.services import feed_add, feed_fetch, feed_item_fetch
-from editorial.models import Article, Feed, FeedItem
+from editorial.models import Article, Feed, FeedItem, Outlet
 from editorial.signals import article_text_changed
 from tests.intake_server import PARAGRAPHS, article_html, atom, jsonfeed, rss, sitemap, sitemap_index
 
@@ -513,3 +513,30 @@ def test_a_feed_that_starts_failing_is_mailed_to_editors_once_and_recovery_clear
     fetch()
     fetch()
     assert len(mailoutbox) == 2  # failing again after a recovery: told again
+
+
+def test_a_feed_added_without_an_outlet_attributes_its_articles_to_the_publication(intake_server):
+    [url] = pages(intake_server, ["budget"])
+    feed_url = intake_server.add("/feed", rss([("Budget", url)], title="  Evening   Post "))
+    feed, _ = feed_add(url=feed_url)
+
+    assert feed_fetch(feed_id=feed.pk).new == 1
+    article = Article.objects.select_related("outlet").get()
+    host = intake_server.url("/").split("//")[1].split(":")[0]
+    assert (article.outlet.name, article.outlet.domain) == ("Evening Post", host)
+
+
+def test_a_second_feed_of_the_same_host_joins_its_outlet_and_a_sitemap_is_named_by_host(intake_server):
+    urls = pages(intake_server, ["one", "two"])
+    first, _ = feed_add(url=intake_server.add("/rss", rss([("One", urls[0])], title="Evening Post")))
+    second, _ = feed_add(
+        url=intake_server.add("/atom", atom([("Two", urls[1])], title="Evening Post - Sport"))
+    )
+    assert second.outlet == first.outlet  # the host is the publication, whatever the feed's title
+    host = intake_server.url("/").split("//")[1].split(":")[0]
+    Feed.objects.all().delete()
+    Outlet.objects.all().delete()
+    site, _ = feed_add(url=intake_server.add("/sitemap.xml", sitemap(urls)))
+    assert (site.outlet.name, site.outlet.domain) == (host, host)  # a sitemap has no publication title
+    named, _ = feed_add(url=intake_server.add("/named", rss([("One", urls[0])])), outlet="The Daily")
+    assert named.outlet.name == "The Daily"  # a chosen outlet wins
