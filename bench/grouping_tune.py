@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+WEIGHTS = (0.0, 0.2, 0.4, 0.6)  # lexical weights of the grid
+
 
 def load(queries: Path, qrels: Path) -> tuple[list[str], list[str], dict[str, str]]:
     import json
@@ -129,11 +131,11 @@ def main(argv=None) -> None:
     fold = [fold_of_group[gold.get(q, q)] for q in ids]
     grid = [
         grouping.Thresholds(auto=round(float(a), 3), suggest=0.6, min_words=w, lexical_weight=lw)
-        for a in np.arange(0.40, 0.96, 0.01)
+        for a in np.arange(0.25, 0.96, 0.01)
         for w in (3, 4, 5, 6, 8)
-        for lw in (0.0, 0.2, 0.4)
+        for lw in WEIGHTS
     ]
-    sims = {lw: (1 - lw) * cos + lw * lex for lw in (0.0, 0.2, 0.4)}
+    sims = {lw: (1 - lw) * cos + lw * lex for lw in WEIGHTS}
 
     def evaluate(subset, th):
         canon_of, _ = replay(subset, sims[th.lexical_weight], blocked, pair_words < th.min_words, th)

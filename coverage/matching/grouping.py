@@ -20,10 +20,10 @@ from coverage.matching import text
 
 @dataclass(frozen=True)
 class Thresholds:
-    auto: float = 0.48  # score at or above which a claim joins a group by itself
-    suggest: float = 0.55  # score at or above which an editor is asked (when not automatic)
+    auto: float = 0.40  # score at or above which a claim joins a group by itself
+    suggest: float = 0.50  # score at or above which an editor is asked (when not automatic)
     min_words: int = 4  # content words both texts need before anything is automatic
-    lexical_weight: float = 0.2  # weight of the content-word overlap in the score
+    lexical_weight: float = 0.4  # weight of the content-word overlap in the score
 
 
 DEFAULT_THRESHOLDS = Thresholds()

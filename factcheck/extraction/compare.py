@@ -10,8 +10,20 @@ A conflict is a substitution, not an addition: each text must state a figure (or
 or a name) that the other lacks. "Crime fell 18%" and "crime fell 18% last year, police
 say" do not conflict; "crime fell 18%" and "crime fell 40%" do. Figures are normalised
 first, so "12 percent", "12 per cent" and "12%" agree, and so do "4,000" and "4000" and
-"4 million" and "4,000,000". Names are compared against every word of the other text,
-whatever its case, so "Hospital waiting lists" and "hospital waiting lists" agree.
+"4 million" and "4,000,000"; an amount with a currency agrees with the same amount
+without one ("$6.4 million" / "6.4 million"), and an ordinal ("19th century") is no figure.
+
+A name is a run of capitalised words ("Hunter Biden"); it agrees with a name of the other
+text that shares a word ("Barack Obama" / "President Obama": titles are not names) unless
+both are a given name and one surname that differ in the given name ("Joe Biden" /
+"Hunter Biden"), and with the other text's words whatever their case ("Hospital waiting
+lists"). Words are compared without case, possessive or plural ("NFL's" / "NFL",
+"Nazis" / "Nazi"), and a hashtag or handle as the words it glues ("#DirectTV" /
+"Direct TV", "@BarackObama" / "Barack Obama"). Two names conflict only when they fill the
+same slot: each text has one the other lacks, right after the same word or right before
+the same word ("police say Smith lied" / "police say Jones lied", "fell in London" / "fell
+in Paris"). A name that only one text has, or names in different places, are details one
+text adds ("Soros funds BLM" / "George Soros helped the Nazis"), not a conflict.
 
 The line an embedded tweet ends with ("— Name (@handle) January 6, 2020") is who posted
 it and when, not what it claims: it is dropped before comparing.
@@ -57,7 +69,11 @@ _FIGURE = re.compile(
     r"\s?(%|percent\b|per\s?cent\b|percentage points?\b)?",
     re.I,
 )
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
+# Words (a hashtag or handle as one), numbers, and the punctuation a slot does not cross.
+_TOKEN = re.compile(r"[@#]?[^\W\d_][\w'’\-]*|\d[\d,.]*|[.!?;:…\"“”()]", re.UNICODE)
+_GLUED = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.I)
+_POSSESSIVE = re.compile(r"['’]s?$")
 # Capitalised words that name nothing: pronouns, determiners, days and months, and the
 # words a sentence or headline often starts with.
 # A word right after the start or a sentence end is capitalised anyway: not taken as a name.
@@ -200,6 +216,59 @@ _NOT_NAMES |= {
     "december",
 }
 _NOT_NAMES |= set(_MONTHS)
+# Titles name nobody by themselves: "President Obama" is "Obama".
+_TITLES = frozenset(
+    [
+        "president",
+        "pres",
+        "senator",
+        "sen",
+        "governor",
+        "gov",
+        "rep",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "judge",
+        "justice",
+        "ceo",
+        "lt",
+        "ltc",
+        "col",
+        "gen",
+        "general",
+        "sgt",
+        "officer",
+        "prince",
+        "princess",
+        "king",
+        "queen",
+        "pope",
+        "sir",
+        "lord",
+        "lady",
+        "minister",
+        "secretary",
+        "sec",
+        "adv",
+        "mayor",
+        "chief",
+        "captain",
+        "capt",
+        "coach",
+        "professor",
+        "prof",
+        "saint",
+        "st",
+        "rev",
+        "reverend",
+    ]
+)
 
 
 # Which way a quantity went: "crime rose" and "crime fell" are not one claim.
@@ -263,13 +332,24 @@ _DOWN = frozenset(
 
 
 @dataclass(frozen=True)
+class Name:
+    """A run of capitalised words and the words either side of it (its slot)."""
+
+    label: str  # as an editor reads it: "hunter biden"
+    keys: tuple[str, ...]  # each word as compared (``_key``)
+    before: str  # the key of the word right before, "" after punctuation or at the start
+    after: str  # the key of the word right after, "" before punctuation or at the end
+
+
+@dataclass(frozen=True)
 class Facts:
     """What a text states that must agree for two texts to be one claim."""
 
     figures: frozenset[str]
     dates: frozenset[str]
-    names: frozenset[str]
-    words: frozenset[str]  # every word, lower-cased: what a name is looked up in
+    names: tuple[Name, ...]
+    words: frozenset[str]  # every word, lower-cased
+    keys: frozenset[str]  # every word as compared, and each two or three glued: what a name is looked up in
 
     @property
     def direction(self) -> str:
@@ -314,18 +394,74 @@ def facts(text: str) -> Facts:
     figures: set[str] = set()
     for m in _FIGURE.finditer(masked):
         currency, digits, scale, percent = m.groups()
+        if _ORDINAL.match(masked, m.end()):
+            continue
         unit = (
             "%" if percent and not percent.lower().startswith("percentage") else (" pts" if percent else "")
         )
         figures.add(f"{currency or ''}{_number(digits, scale)}{unit}")
-    words = list(_WORD.finditer(text))
-    lowered = frozenset(w.group(0).lower().strip("'’-") for w in words)
-    names = {
-        w.group(0).lower().strip("'’-")
-        for w in words
-        if _is_name(w.group(0)) and not _SENTENCE_START.search(text, 0, w.start())
-    }
-    return Facts(frozenset(figures), frozenset(dates), frozenset(names - _NOT_NAMES), lowered)
+    tokens = _tokens(text)
+    words = frozenset(w.lower().strip("'’-") for w, kind in tokens if kind != "stop")
+    plain = [_key(w) for w, kind in tokens if kind != "stop"]
+    keys = set(plain) | words
+    for size in (2, 3):
+        keys |= {"".join(plain[i : i + size]) for i in range(len(plain) - size + 1)}
+    return Facts(frozenset(figures), frozenset(dates), _names(tokens), words, frozenset(keys))
+
+
+def _key(word: str) -> str:
+    """A word as names are compared: lower-cased, without a possessive or a plural s."""
+    word = _POSSESSIVE.sub("", word.lower().strip("'’-"))
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """The words of ``text``, each ``name``, ``word`` or ``stop`` (punctuation).
+
+    A hashtag or handle becomes the words it glues, a run of its own. A capitalised word
+    at a sentence start is a name only when a name follows it ("Hunter Biden said").
+    """
+    out: list[tuple[str, str]] = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        if word[0] in "@#":
+            out += [(part, "name" if _is_tag_name(part) else "word") for part in _GLUED.findall(word[1:])]
+            out.append(("|", "stop"))
+        elif not word[0].isalnum():
+            out.append((word, "stop"))
+        elif not _is_name(word) or _key(word) in _TITLES or word.lower() in _TITLES:
+            out.append((word, "word"))
+        else:
+            out.append((word, "lead" if _SENTENCE_START.search(text, 0, m.start()) else "name"))
+    return [
+        (w, ("name" if i + 1 < len(out) and out[i + 1][1] == "name" else "word") if kind == "lead" else kind)
+        for i, (w, kind) in enumerate(out)
+    ]
+
+
+def _is_tag_name(part: str) -> bool:
+    return (part[:1].isupper() and _is_name(part)) or (part.isupper() and len(part) > 1)
+
+
+def _names(tokens: list[tuple[str, str]]) -> tuple[Name, ...]:
+    """The runs of names among ``tokens``, with their slots."""
+
+    def neighbour(i: int) -> str:
+        return _key(tokens[i][0]) if 0 <= i < len(tokens) and tokens[i][1] != "stop" else ""
+
+    names, i = [], 0
+    while i < len(tokens):
+        if tokens[i][1] != "name":
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and tokens[j][1] == "name":
+            j += 1
+        run = [w for w, _ in tokens[i:j]]
+        label = " ".join(w.lower().strip("'’-") for w in run)
+        names.append(Name(label, tuple(_key(w) for w in run), neighbour(i - 1), neighbour(j)))
+        i = j
+    return tuple(names)
 
 
 def _is_name(word: str) -> bool:
@@ -344,14 +480,50 @@ def differences(a: str | Facts, b: str | Facts) -> list[str]:
     fa = a if isinstance(a, Facts) else facts(a)
     fb = b if isinstance(b, Facts) else facts(b)
     out = []
-    for label, left, right in (("figure", fa.figures, fb.figures), ("date", fa.dates, fb.dates)):
-        only_a, only_b = left - right, right - left
+    figures = _unmatched_figures(fa.figures, fb.figures), _unmatched_figures(fb.figures, fa.figures)
+    for label, (only_a, only_b) in (
+        ("figure", figures),
+        ("date", (fa.dates - fb.dates, fb.dates - fa.dates)),
+    ):
         if only_a and only_b:
             out.append(f"{label}: {', '.join(sorted(only_a))} / {', '.join(sorted(only_b))}")
     if fa.direction and fb.direction and fa.direction != fb.direction:
         out.append(f"direction: {fa.direction} / {fb.direction}")
-    names_a = {n for n in fa.names if n not in fb.words}
-    names_b = {n for n in fb.names if n not in fa.words}
-    if names_a and names_b:
-        out.append(f"name: {', '.join(sorted(names_a))} / {', '.join(sorted(names_b))}")
+    pairs = _name_conflicts(fa, fb)
+    if pairs:
+        left, right = sorted({x for x, _ in pairs}), sorted({y for _, y in pairs})
+        out.append(f"name: {', '.join(left)} / {', '.join(right)}")
     return out
+
+
+def _unmatched_figures(mine: frozenset[str], theirs: frozenset[str]) -> frozenset[str]:
+    """Figures of ``mine`` the other text does not state (an amount may lack the currency)."""
+    bare = {f.lstrip("$€£") for f in theirs}
+    return frozenset(
+        f for f in mine if f not in theirs and not (f[:1] in "$€£" and f[1:] in theirs) and f not in bare
+    )
+
+
+def _name_conflicts(fa: Facts, fb: Facts) -> set[tuple[str, str]]:
+    """Pairs of names, one of each text, that cannot be the same: see the module docstring."""
+    pairs: set[tuple[str, str]] = set()
+    unmatched: list[list[Name]] = [[], []]
+    for side, (mine, theirs) in enumerate(((fa, fb), (fb, fa))):
+        for name in mine.names:
+            sharing = [other for other in theirs.names if set(other.keys) & set(name.keys)]
+            clash = [other for other in sharing if _other_given_name(name, other)]
+            if clash:
+                pair = (name.label, clash[0].label)
+                pairs.add(pair if side == 0 else pair[::-1])
+            elif not sharing and not any(k in theirs.keys for k in name.keys):
+                unmatched[side].append(name)
+    for x in unmatched[0]:
+        for y in unmatched[1]:
+            if (x.before and x.before == y.before) or (x.after and x.after == y.after):
+                pairs.add((x.label, y.label))
+    return pairs
+
+
+def _other_given_name(a: Name, b: Name) -> bool:
+    """ "Joe Biden" / "Hunter Biden": one surname, two given names."""
+    return len(a.keys) == 2 == len(b.keys) and a.keys[1] == b.keys[1] and a.keys[0] != b.keys[0]

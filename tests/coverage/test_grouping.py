@@ -54,6 +54,21 @@ def test_a_different_year_is_never_grouped():
     assert SameClaimSuggestion.objects.get(claim=other, canonical=first).differences == ["date: 2019 / 2023"]
 
 
+def test_a_handle_for_the_name_it_spells_is_the_same_claim():
+    first = grouped("I always said @BarackObama will attack Iran before the election.")
+    again = grouped("I always said Barack Obama will attack Iran before the election.")
+    assert again.same_as_id == first.pk
+
+
+def test_another_person_in_the_same_place_is_only_suggested():
+    first = grouped("Police say Smith lied to the council about the school budget.")
+    other = grouped("Police say Jones lied to the council about the school budget.")
+    assert other.same_as_id is None
+    assert SameClaimSuggestion.objects.get(claim=other, canonical=first).differences == [
+        "name: jones / smith"
+    ]
+
+
 def test_very_short_texts_are_only_suggested():
     first = grouped("Crime is up.")
     other = grouped("Crime is rising.")

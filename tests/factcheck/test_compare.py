@@ -47,3 +47,65 @@ def test_an_embedded_tweets_byline_is_not_part_of_the_claim():
 def test_a_year_is_a_date_not_a_figure():
     found = facts("Crime fell in 2023, police figures show, by 2,500 cases.")
     assert (found.dates, found.figures) == ({"2023"}, {"2,500"})
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # a name only one text has is a detail it adds
+        ("Police say Smith lied to the council.", "Police in Leeds say Smith lied to the council."),
+        # names in different places of the two texts
+        ("Soros funds BLM and Antifa.", "George Soros said helping the Nazis was a happy time."),
+        # one person, named fully in one text and by title and surname in the other
+        ("I always said Barack Obama will attack Iran.", "I predict that President Obama will attack Iran."),
+        # a handle or a hashtag is the words it glues
+        ("I always said @BarackObama will attack Iran.", "I always said Barack Obama will attack Iran."),
+        ("Cancel your NFL package with #DirectTV now.", "Cancel your NFL package with Direct TV now."),
+        # case, possessive and plural
+        (
+            "Fury over the NFL's crackdown on tribute cleats.",
+            "Fury over the NFL crackdown on tribute cleats.",
+        ),
+        ("Soros helped the Nazis, he said.", "Soros helped the Nazi regime, he said."),
+        # an amount with and without its currency; an ordinal is no figure
+        ("Schumer took $6.4 million in expenses.", "Schumer took 6.4 million in expenses."),
+        ("Oaks were planted in the 19th century.", "Oaks were planted 160 years ago."),
+    ],
+)
+def test_details_one_text_adds_are_no_conflict(a, b):
+    assert differences(a, b) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("Crime fell in London last year.", "Crime fell in Paris last year.", ["name: london / paris"]),
+        (
+            "The mayor, Smith, lied about crime.",
+            "The mayor, Jones, lied about crime.",
+            ["name: smith / jones"],
+        ),
+        (
+            "Joe Biden took money from Ukraine.",
+            "Hunter Biden took money from Ukraine.",
+            ["name: joe biden / hunter biden"],
+        ),
+        # a name each text adds elsewhere does not hide the one that was swapped
+        (
+            "Police in Leeds say Smith lied.",
+            "Police say Jones lied, Reuters reports.",
+            ["name: smith / jones"],
+        ),
+        # a handle is a name too, in its slot
+        ("Thank you @Pepsi for this.", "Thank you @CocaCola for this.", ["name: pepsi / coca cola"]),
+        # the same amount in two currencies is two figures
+        ("It costs $5 million a year.", "It costs £5 million a year.", ["figure: $5,000,000 / £5,000,000"]),
+        (
+            "Crime fell 18% and 2,500 fewer cases.",
+            "Crime fell 40% and 2,500 fewer cases.",
+            ["figure: 18% / 40%"],
+        ),
+    ],
+)
+def test_two_names_in_one_slot_conflict(a, b, expected):
+    assert differences(a, b) == expected
