@@ -99,7 +99,7 @@ def main() -> None:
                 threads=getattr(args, f"{side}_threads"),
             )
         for _proc, port in servers.values():  # each worker loads the matcher on its first search
-            run_load(port, key, feed, workload="mixed", clients=4, seconds=8)
+            run_load(port, key, feed, workload="mixed", clients=4, seconds=8, series=99)
         for workload in args.workloads.split(","):
             compare(workload, servers, key, feed, args)
     finally:
@@ -113,8 +113,16 @@ def compare(workload: str, servers: dict, key: str, feed: dict, args) -> None:
     p95: dict[str, list[float]] = {"a": [], "b": []}
     for round_ in range(args.rounds):
         for side in "ab" if round_ % 2 == 0 else "ba":
+            # Each round asks for other details and searches (the same ones on A and B), so a
+            # slice is not served the answers an earlier slice had cached.
             table = run_load(
-                servers[side][1], key, feed, workload=workload, clients=args.clients, seconds=args.seconds
+                servers[side][1],
+                key,
+                feed,
+                workload=workload,
+                clients=args.clients,
+                seconds=args.seconds,
+                series=100 + round_,
             )
             rps[side].append(table["all"]["rps"])
             p95[side].append(table["all"]["p95"])
@@ -125,8 +133,9 @@ def compare(workload: str, servers: dict, key: str, feed: dict, args) -> None:
     )
     for side in "ab":
         slices = " ".join(f"{x:.0f}" for x in rps[side])
+        setup = f"{getattr(args, f'{side}_worker_class')} {getattr(args, f'{side}_workers')}x{getattr(args, f'{side}_threads')}"
         print(
-            f"  {side.upper()} {getattr(args, side)}: req/s {slices}; median {med[side]:.1f}, "
+            f"  {side.upper()} {getattr(args, side)} ({setup}): req/s {slices}; median {med[side]:.1f}, "
             f"p95 median {statistics.median(p95[side]):.0f} ms"
         )
     print(f"  B/A {med['b'] / med['a']:.2f}", flush=True)

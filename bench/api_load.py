@@ -278,9 +278,19 @@ class Client(threading.Thread):
     ``baseline``: the minimal DRF view. The others: one kind of the mixed workload's requests.
     """
 
-    def __init__(self, n: int, port: int, key: str, feed: dict, workload: str, stop_at: float, results: dict):
+    def __init__(
+        self,
+        n: int,
+        port: int,
+        key: str,
+        feed: dict,
+        workload: str,
+        stop_at: float,
+        results: dict,
+        series: int = 0,
+    ):
         super().__init__(daemon=True)
-        self.rnd = random.Random(n)
+        self.rnd = random.Random(n + 1_000_000 * series)
         self.port, self.key, self.feed, self.workload = port, key, feed, workload
         self.stop_at, self.results = stop_at, results
         self.cursor: str | None = None
@@ -347,11 +357,15 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def run_load(port: int, key: str, feed: dict, *, workload: str, clients: int, seconds: float) -> dict:
-    """Run one workload; per request kind and for all: count, req/s, p50/p95/p99 ms, non-200s."""
+def run_load(
+    port: int, key: str, feed: dict, *, workload: str, clients: int, seconds: float, series: int = 0
+) -> dict:
+    """Run one workload; per request kind and for all: count, req/s, p50/p95/p99 ms, non-200s.
+    Clients draw their details, searches and depths from ``series``: a run of another series
+    asks for other ones (not answers cached by an earlier run)."""
     per_client: list[dict] = [{} for _ in range(clients)]
     stop_at = time.monotonic() + seconds
-    threads = [Client(n, port, key, feed, workload, stop_at, per_client[n]) for n in range(clients)]
+    threads = [Client(n, port, key, feed, workload, stop_at, per_client[n], series) for n in range(clients)]
     t0 = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -454,7 +468,7 @@ def main() -> None:
             f"127.0.0.1:{port}, {len(ids)} published fact-checks (log {log_path})",
             flush=True,
         )
-        warm = run_load(port, key, feed, workload="mixed", clients=2 * args.workers, seconds=15)
+        warm = run_load(port, key, feed, workload="mixed", clients=2 * args.workers, seconds=15, series=1)
         print_table("warm-up (each worker loads the matcher on its first search)", warm)
         single = {}
         for workload in ("page", "first-page", "detail", "search", "baseline"):

@@ -2,12 +2,16 @@
 
     .venv/bin/python -m bench.api_page --db fc_bench_api              # a database bench.api_load seeded
     .venv/bin/python -m bench.api_page --db fc_bench_api --profile    # and where the time goes (cProfile)
+    .venv/bin/python -m bench.api_page --db fc_bench_api --what search   # uncached searches instead
+    .venv/bin/python -m bench.api_page --db fc_bench_api --what hit      # the cached first page
 
 Each request goes through Django's whole handler and middleware (the test client, no
 network, no gunicorn), with ``bench.api_settings``, PostgreSQL and the Redis cache
 (``--cache``, emptied first so no answer is served from it): pages at random depths of the
 feed (a cursor at a random instant, never asked before), and the baseline of
-``bench.api_urls`` alternately; medians and their ratio printed.
+``bench.api_urls`` alternately; medians and their ratio printed, with the process's CPU time
+per request (``--what search``: reworded searches as ``bench.api_load`` sends, never asked
+before; ``--what hit``: the first page, served from the cache after its first request).
 """
 
 import argparse
@@ -19,20 +23,24 @@ import random
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_load import BENCH_SECRET_KEY, PG  # noqa: E402
+from bench.api_load import BENCH_SECRET_KEY, PG, claim_text  # noqa: E402
 
 
-def median_ms(call, count: int) -> float:
+def median_ms(call, count: int) -> tuple[float, float]:
+    """Median wall time and mean process CPU time of ``call``, in ms."""
     times = []
+    cpu = time.process_time()
     for _ in range(count):
         t0 = time.perf_counter()
         call()
         times.append(time.perf_counter() - t0)
+    cpu = time.process_time() - cpu
     times.sort()
-    return times[len(times) // 2] * 1000
+    return times[len(times) // 2] * 1000, cpu / count * 1000
 
 
 def main() -> None:
@@ -41,6 +49,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--cache", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--what", default="page", choices=["page", "search", "hit"])
     args = parser.parse_args()
     os.environ.update(
         {
@@ -73,8 +82,16 @@ def main() -> None:
     client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}", HTTP_ACCEPT="application/json")
     rnd = random.Random()
 
+    def path() -> str:
+        if args.what == "search":
+            words = claim_text(rnd.randrange(10**9)).rstrip(".").split()[2:]
+            return "/api/v1/claims/search/?" + urlencode({"q": " ".join(words), "limit": 10})
+        if args.what == "hit":
+            return "/api/v1/fact-checks/?page_size=20"
+        return f"/api/v1/fact-checks/?page_size=20&cursor={rnd.randrange(low, high)}_0_0"
+
     def page():
-        response = client.get(f"/api/v1/fact-checks/?page_size=20&cursor={rnd.randrange(low, high)}_0_0")
+        response = client.get(path())
         assert response.status_code == 200, response.content[:300]
 
     def baseline():
@@ -83,10 +100,14 @@ def main() -> None:
     for _ in range(20):
         page()
         baseline()
-    page_ms, baseline_ms = median_ms(page, args.requests), median_ms(baseline, args.requests)
+    (page_ms, page_cpu), (baseline_ms, baseline_cpu) = (
+        median_ms(page, args.requests),
+        median_ms(baseline, args.requests),
+    )
     print(
         f"{factcheck_keys().count()} published fact-checks, {args.requests} requests each, medians: "
-        f"page {page_ms:.2f} ms, baseline {baseline_ms:.2f} ms, ratio {page_ms / baseline_ms:.2f}"
+        f"{args.what} {page_ms:.2f} ms, baseline {baseline_ms:.2f} ms, ratio {page_ms / baseline_ms:.2f}; "
+        f"CPU of this process a request: {args.what} {page_cpu:.2f} ms, baseline {baseline_cpu:.2f} ms"
     )
     if args.profile:
         profiler = cProfile.Profile()
