@@ -1,4 +1,5 @@
-"""What two claim texts state differently: figures, dates and names. Pure text, no Django.
+"""What two claim texts state differently: figures, dates, names, direction and denial.
+Pure text, no Django.
 
 Two sentences can read almost alike and still be different claims: "crime fell 18%" and
 "crime fell 40%", "in 2023" and "in 2019", "Smith said" and "Jones said". ``differences``
@@ -24,6 +25,11 @@ same slot: each text has one the other lacks, right after the same word or right
 the same word ("police say Smith lied" / "police say Jones lied", "fell in London" / "fell
 in Paris"). A name that only one text has, or names in different places, are details one
 text adds ("Soros funds BLM" / "George Soros helped the Nazis"), not a conflict.
+
+A claim and its opposite or its denial conflict too: "crime rose" / "crime fell", "more" /
+"fewer emissions", "cut" / "raised taxes" (a direction each), and "the vaccine causes
+infertility" / "the vaccine does not cause infertility" (a word one text states plainly and
+the other denies within a negation's reach).
 
 The line an embedded tweet ends with ("— Name (@handle) January 6, 2020") is who posted
 it and when, not what it claims: it is dropped before comparing.
@@ -297,6 +303,16 @@ _UP = frozenset(
         "surged",
         "climbed",
         "gained",
+        "raise",
+        "raises",
+        "raised",
+        "raising",
+        "hiked",
+        "boosted",
+        "more",
+        "greater",
+        "larger",
+        "bigger",
     ]
 )
 _DOWN = frozenset(
@@ -327,6 +343,87 @@ _DOWN = frozenset(
         "slumped",
         "lost",
         "cut",
+        "cuts",
+        "cutting",
+        "reduce",
+        "reduces",
+        "reduced",
+        "reducing",
+        "lowered",
+        "slashed",
+        "less",
+        "fewer",
+        "smaller",
+    ]
+)
+
+# A claim and its denial are not one claim: "the vaccine causes infertility" and "the vaccine
+# does not cause infertility". A negation denies the few words after it (contractions end in
+# n't); only a denied word the other text states plainly is a conflict, so a long text's
+# incidental "not kidding" or "you don't have to" denies nothing the other text says.
+_NEGATIONS = frozenset(["not", "no", "never", "nobody", "none", "nothing", "neither", "nor", "cannot"])
+_NEGATION_REACH = 3  # words after a negation that it denies
+# "No, the vaccine doesn't ..." : a "no" answering something is no negation of the words after.
+_ANSWERING_NO = re.compile(r"\b[Nn]o\s*[,;:!—–]+\s*")
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "be",
+        "is",
+        "are",
+        "was",
+        "were",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "it",
+        "its",
+        "this",
+        "that",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "as",
+        "and",
+        "or",
+        "but",
+        "so",
+        "any",
+        "anyone",
+        "anything",
+        "ever",
+        "even",
+        "just",
+        "only",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "me",
+        "him",
+        "her",
+        "them",
+        "us",
+        "his",
+        "their",
+        "our",
+        "your",
+        "my",
     ]
 )
 
@@ -350,6 +447,8 @@ class Facts:
     names: tuple[Name, ...]
     words: frozenset[str]  # every word, lower-cased
     keys: frozenset[str]  # every word as compared, and each two or three glued: what a name is looked up in
+    denied: frozenset[str] = frozenset()  # keys of the words a negation denies
+    stated: frozenset[str] = frozenset()  # keys of the content words no negation reaches
 
     @property
     def direction(self) -> str:
@@ -406,13 +505,44 @@ def facts(text: str) -> Facts:
     keys = set(plain) | words
     for size in (2, 3):
         keys |= {"".join(plain[i : i + size]) for i in range(len(plain) - size + 1)}
-    return Facts(frozenset(figures), frozenset(dates), _names(tokens), words, frozenset(keys))
+    denied, stated = _denied_and_stated(
+        _tokens(_ANSWERING_NO.sub(" ", text)) if _ANSWERING_NO.search(text) else tokens
+    )
+    return Facts(frozenset(figures), frozenset(dates), _names(tokens), words, frozenset(keys), denied, stated)
+
+
+def _is_negation(word: str) -> bool:
+    lower = word.lower()
+    return lower in _NEGATIONS or lower.endswith(("n't", "n’t"))
+
+
+def _denied_and_stated(tokens: list[tuple[str, str]]) -> tuple[frozenset[str], frozenset[str]]:
+    """Keys of the content words within reach of a negation, and of the others."""
+    denied: set[str] = set()
+    stated: set[str] = set()
+    reach = 0
+    for word, kind in tokens:
+        if kind == "stop":
+            reach = 0  # a negation does not reach past punctuation
+            continue
+        if _is_negation(word):
+            reach = _NEGATION_REACH
+            continue
+        key = _key(word)
+        if key in _FUNCTION_WORDS or word.lower() in _FUNCTION_WORDS:
+            continue
+        if reach:
+            denied.add(key)
+            reach -= 1
+        else:
+            stated.add(key)
+    return frozenset(denied), frozenset(stated - denied)
 
 
 def _key(word: str) -> str:
     """A word as names are compared: lower-cased, without a possessive or a plural s."""
     word = _POSSESSIVE.sub("", word.lower().strip("'’-"))
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")) else word
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -489,6 +619,9 @@ def differences(a: str | Facts, b: str | Facts) -> list[str]:
             out.append(f"{label}: {', '.join(sorted(only_a))} / {', '.join(sorted(only_b))}")
     if fa.direction and fb.direction and fa.direction != fb.direction:
         out.append(f"direction: {fa.direction} / {fb.direction}")
+    denied = sorted((fa.denied & fb.stated) | (fb.denied & fa.stated))
+    if denied:
+        out.append(f"negation: {', '.join(denied)} denied by one text, stated by the other")
     pairs = _name_conflicts(fa, fb)
     if pairs:
         left, right = sorted({x for x, _ in pairs}), sorted({y for _, y in pairs})

@@ -69,6 +69,28 @@ def test_another_person_in_the_same_place_is_only_suggested():
     ]
 
 
+@pytest.mark.parametrize(
+    ("first_text", "other_text", "expected"),
+    [
+        (
+            "Electric cars produce more emissions than petrol cars over their lifetime.",
+            "Electric cars produce fewer emissions than petrol cars over their lifetime.",
+            ["direction: down / up"],
+        ),
+        (
+            "The new vaccine causes infertility in young women, the post claims.",
+            "The new vaccine does not cause infertility in young women, the post claims.",
+            ["negation: cause, infertility, young denied by one text, stated by the other"],
+        ),
+    ],
+)
+def test_a_claim_and_its_opposite_or_denial_are_only_suggested(first_text, other_text, expected):
+    first = grouped(first_text)
+    other = grouped(other_text)
+    assert other.same_as_id is None  # a verdict must not follow a claim to its opposite
+    assert SameClaimSuggestion.objects.get(claim=other, canonical=first).differences == expected
+
+
 def test_very_short_texts_are_only_suggested():
     first = grouped("Crime is up.")
     other = grouped("Crime is rising.")

@@ -1,4 +1,4 @@
-"""What two claim texts state differently: figures, dates, names, direction."""
+"""What two claim texts state differently: figures, dates, names, direction, denial."""
 
 import pytest
 
@@ -109,3 +109,48 @@ def test_details_one_text_adds_are_no_conflict(a, b):
 )
 def test_two_names_in_one_slot_conflict(a, b, expected):
     assert differences(a, b) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (
+            "Electric cars produce more emissions than petrol cars.",
+            "Electric cars produce fewer emissions than petrol cars.",
+            ["direction: up / down"],
+        ),
+        (
+            "The government cut taxes for small businesses.",
+            "The government raised taxes for small businesses.",
+            ["direction: down / up"],
+        ),
+        (
+            "The vaccine causes infertility.",
+            "The vaccine does not cause infertility.",
+            ["negation: cause, infertility denied by one text, stated by the other"],
+        ),
+        (
+            "Masks never stopped the virus spreading.",
+            "Masks stopped the virus spreading, the study says.",
+            ["negation: spreading, stopped, virus denied by one text, stated by the other"],
+        ),
+    ],
+)
+def test_a_claim_and_its_opposite_or_denial_conflict(a, b, expected):
+    assert differences(a, b) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # A negation that denies nothing the other text states is no conflict.
+        (
+            "Ilhan Omar wants lighter sentences for ISIS recruits. Not kidding.",
+            "Ilhan Omar wants lighter sentences for ISIS recruits.",
+        ),
+        ("The vaccine does not cause infertility.", "No, the vaccine doesn't cause infertility."),
+        ("Crime fell 18%, not 40%.", "Crime fell 18%."),
+    ],
+)
+def test_a_negation_elsewhere_or_on_both_sides_is_no_conflict(a, b):
+    assert differences(a, b) == []
