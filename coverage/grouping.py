@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,6 +46,14 @@ class GroupResult:
     canonical_id: int | None = None
     score: float = 0.0
     differences: tuple[str, ...] = ()
+
+
+class _Member(NamedTuple):
+    """A stored claim as the search needs it."""
+
+    pk: int
+    text: str
+    same_as_id: int | None
 
 
 def prepared(claim_text: str) -> str:
@@ -103,7 +112,7 @@ def _apply(claim_id: int, canonical_id: int, decision: grouping.Decision) -> Gro
 
 def _best_candidate(
     claim: Claim, query: str, vector, thresholds: grouping.Thresholds
-) -> tuple[Claim, float] | None:
+) -> tuple[_Member, float] | None:
     """The stored claim most like this one whose group is not dismissed, and how alike."""
     if vector is not None:
         cache = vectors.cache_for()
@@ -114,22 +123,22 @@ def _best_candidate(
         hits = [(doc_id, 0.0) for doc_id, _ in lexical]
     if not hits:
         return None
-    object_of = dict(
-        SearchDoc.objects.filter(pk__in=[d for d, _ in hits], kind=SearchKind.APPEARANCE).values_list(
-            "pk", "object_id"
-        )
+    docs = SearchDoc.objects.filter(pk__in=[d for d, _ in hits]).values_list("pk", "kind", "object_id")
+    object_of = {pk: object_id for pk, kind, object_id in docs if kind == SearchKind.APPEARANCE}
+    rows = (
+        Claim.objects.filter(pk__in=list(object_of.values()))
+        .order_by()
+        .values_list("pk", "text", "same_as_id", "state", "same_as__state")
     )
-    members = Claim.objects.in_bulk([object_of[d] for d, _ in hits if d in object_of])
-    canon_ids = {m.same_as_id or m.pk for m in members.values()}
-    dismissed = set(
-        Claim.objects.filter(pk__in=canon_ids, state=ClaimState.DISMISSED).values_list("pk", flat=True)
-    )
+    members = {
+        pk: _Member(pk, claim_text, same_as_id)
+        for pk, claim_text, same_as_id, state, canonical_state in rows
+        if (canonical_state if same_as_id else state) != ClaimState.DISMISSED
+    }
     scored = []
     for doc_id, cosine in hits:
         member = members.get(object_of.get(doc_id, -1))
-        if member is None or member.pk == claim.pk or (member.same_as_id or member.pk) in dismissed:
-            continue
-        if member.same_as_id == claim.pk:
+        if member is None or member.pk == claim.pk or member.same_as_id == claim.pk:
             continue
         lexical = grouping.overlap(query, prepared(member.text))
         similarity = grouping.score(cosine, lexical, thresholds) if vector is not None else lexical
