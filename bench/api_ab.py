@@ -24,23 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_load import BENCH_SECRET_KEY, PG, WORKLOADS, free_port, prepare_database, run_load  # noqa: E402
+from bench.api_load import PG, WORKLOADS, free_port, prepare_database, run_load, server_env  # noqa: E402
 
 
 def start(tree: Path, *, db: str, cache: str, worker_class: str, workers: int, threads: int):
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.api_settings",
-        "DATABASE_URL": PG + db,
-        "CACHE_URL": cache,
-        "DEBUG": "0",
-        "SECRET_KEY": BENCH_SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "API_THROTTLE_READ": "10000000/min",
-        "DB_CONN_MAX_AGE": "60",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = server_env(PG + db, cache)
     command = [str(tree / ".venv/bin/python"), "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads)]
     log = open(f"/tmp/api_ab_{port}.log", "w")  # noqa: SIM115 - closed with the process

@@ -214,10 +214,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(
-    db_url: str, workers: int, port: int, log_path: Path, *, worker_class: str, threads: int, cache_url: str
-) -> subprocess.Popen:
-    env = {
+def server_env(db_url: str, cache_url: str) -> dict[str, str]:
+    """The environment the bench's gunicorn runs in: production settings, no throttle in the way."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.api_settings",
         "DATABASE_URL": db_url,
@@ -229,6 +228,12 @@ def start_server(
         "DB_CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
     }
+
+
+def start_server(
+    db_url: str, workers: int, port: int, log_path: Path, *, worker_class: str, threads: int, cache_url: str
+) -> subprocess.Popen:
+    env = server_env(db_url, cache_url)
     # gunicorn as a module of the interpreter running this: the virtualenv's bin/ need not
     # be on PATH, and no other gunicorn is picked up.
     command = [
