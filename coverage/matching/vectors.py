@@ -144,6 +144,7 @@ class VectorCache:
         """
 
         docs = SearchDoc.objects.using(self.alias)
+        chunked = True
         if self.seen_until is None:
             wanted = docs.filter(embedding_model=embedding.MODEL_ID)
             latest = docs.aggregate(m=models.Max("updated_at"))["m"]
@@ -164,19 +165,22 @@ class VectorCache:
                 return []
             wanted = docs.filter(pk__in=changed)
             latest = None
-        touched, newest = self._read(wanted)
+            chunked = len(changed) > _BATCH
+        touched, newest = self._read(wanted, chunked=chunked)
         self.seen_until = max(filter(None, [latest, self.seen_until, newest]), default=None)
         self.settled = False
         self._allowed.clear()
         return touched
 
-    def _read(self, rows) -> tuple[list[int], datetime | None]:
+    def _read(self, rows, *, chunked: bool) -> tuple[list[int], datetime | None]:
+        """Cache the rows' vectors; ``chunked`` streams them (on PostgreSQL a server-side
+        cursor, three round trips: worth it for many rows only).
+        """
         touched: list[int] = []
         newest = None
         new_ids, new_kinds, blobs = [], [], []
-        for doc_id, kind, blob, model, updated in rows.values_list(
-            "id", "kind", "embedding", "embedding_model", "updated_at"
-        ).iterator(chunk_size=_BATCH):
+        values = rows.values_list("id", "kind", "embedding", "embedding_model", "updated_at")
+        for doc_id, kind, blob, model, updated in values.iterator(chunk_size=_BATCH) if chunked else values:
             self.stamp_of[doc_id] = updated
             newest = updated if newest is None else max(newest, updated)
             usable = model == embedding.MODEL_ID and blob is not None and len(blob) == _BLOB_BYTES
