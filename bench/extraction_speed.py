@@ -207,7 +207,7 @@ class QueuedOnly:
         return True
 
 
-def matching_task():
+def follow_up_task():
     """The task new claims queue (``coverage``'s grouping, which queues matching), or None
     when that app is not installed."""
     from django.apps import apps
@@ -276,15 +276,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.debug:
         settings.DEBUG = False  # read per statement (connection.queries_logged)
 
-    match_claim = matching_task()
+    follow_up = follow_up_task()
 
     if args.max_claims is not None:
         if args.max_claims < 0:
             ap.error("--max-claims must be >= 0")
         settings.FACTCHECK_MAX_CLAIMS_PER_ARTICLE = args.max_claims
     stub = None
-    if match_claim is not None and not args.with_matching:
-        stub = match_claim.delay_or_note = QueuedOnly()
+    if follow_up is not None and not args.with_matching:
+        stub = follow_up.delay_or_note = QueuedOnly()
     rng = random.Random(args.seed)
     texts = [make_article(rng, args.words) for _ in range(args.articles)]
     words = sum(len(t.split()) for t in texts) / len(texts)
@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{words:.0f} words each on average; at most {settings.FACTCHECK_MAX_CLAIMS_PER_ARTICLE} claims "
         f"per article above {settings.FACTCHECK_CLAIM_THRESHOLD}; DEBUG {'on' if settings.DEBUG else 'off'}; "
         "grouping and matching: "
-        + ("not available" if match_claim is None else "queued, not run" if stub else "run inline")
+        + ("not available" if follow_up is None else "queued, not run" if stub else "run inline")
     )
     try:
         sentences = bench_extractor(
@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"grouping tasks queued on commit: {stub.queued}")
     finally:
         if stub is not None:
-            del match_claim.delay_or_note  # the task's own method again
+            del follow_up.delay_or_note  # the task's own method again
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
     return 0
 
