@@ -17,8 +17,9 @@ and a few foreign words added.
 Printed per size: insert (index build) time, database size (whole database, SearchDoc
 table, its GIN and other indexes, the BM25 term table), vector cache load and ANN build
 time, p50/p95 of the production ``search`` call (timed in a pass of its own, as a stream of
-searches runs) and, in a second pass, of its parts (lexical SQL, query embedding, dense
-search exact and ANN), and ANN recall@100 against exact search (on the
+searches runs; the re-ranking step inside it timed alone), the same searches without the
+re-ranker (``first stage``) and, in a third pass, their parts (lexical SQL, query
+embedding, dense search exact and ANN), and ANN recall@100 against exact search (on the
 bag-of-words query vector), plus how often the query's source item is the dense top 1.
 
 ``--database NAME`` keeps each size's database (``NAME_<size>``) and reuses it on the
@@ -37,7 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from bench.retrieval import _fresh_database, _setup_django
+from bench.retrieval import _fresh_database, _setup_django, _time_reranker
 
 VOCAB = 200_000
 DIM = 384
@@ -160,16 +161,21 @@ def run_size(n: int, queries: int, seed: int, *, reuse: bool) -> None:
     picks = rng.choice(n, size=min(queries, n), replace=False) + 1
     sources = dict(SearchDoc.objects.filter(object_id__in=picks.tolist()).values_list("id", "text"))
     search("warm up", limit=10)
-    timing = {k: [] for k in ("search", "lexical", "embed", "exact", "ann")}
+    timing = {k: [] for k in ("search", "first stage", "re-ranker", "lexical", "embed", "exact", "ann")}
     recall, top1_exact, top1_ann = [], 0, 0
     queries_of = [(doc_id, corpus.query(rng, text)) for doc_id, text in list(sources.items())]
     asked = [queries_of[i % len(queries_of)] for i in range(queries)]
     # The production call first, on its own: the parts below (an exact scan of every
     # vector among them) would evict the caches a stream of searches keeps warm.
+    timing["re-ranker"] = _time_reranker()  # each re-ranking step inside those searches
     for _, query in asked:
         t0 = time.perf_counter()
         search(query, limit=10)
         timing["search"].append((time.perf_counter() - t0) * 1000)
+    for _, query in asked:  # the same searches without the re-ranker, same warm caches
+        t0 = time.perf_counter()
+        search(query, limit=10, rerank=False)
+        timing["first stage"].append((time.perf_counter() - t0) * 1000)
     for doc_id, query in asked:
         qvec = corpus.vector(query)
         t1 = time.perf_counter()
@@ -191,7 +197,9 @@ def run_size(n: int, queries: int, seed: int, *, reuse: bool) -> None:
         recall.append(len({d for d, _ in exact} & {d for d, _ in approx}) / max(len(exact), 1))
         top1_exact += bool(exact) and exact[0][0] == doc_id
         top1_ann += bool(approx) and approx[0][0] == doc_id
-    parts = " | ".join(f"{k} p50 {_pct(v, 50):6.1f} p95 {_pct(v, 95):6.1f} ms" for k, v in timing.items())
+    parts = " | ".join(
+        f"{k} p50 {_pct(v, 50):6.1f} p95 {_pct(v, 95):6.1f} ms" for k, v in timing.items() if v
+    )
     print(
         f"{n:>9,} items | insert+index {insert} | db {_mb(sizes['database'])}: searchdoc"
         f" {_mb(sizes['searchdoc_table'])}, GIN {_mb(sizes['gin_index'])}, other indexes"
@@ -236,6 +244,9 @@ def main(argv=None) -> int:
             if first:
                 _setup_django()
                 _override(ann_min_rows=args.ann_min_rows, ann_codes=args.ann_codes)
+                from coverage.matching import retrieve
+
+                print(f"re-ranker: {retrieve.reranker_status()}", flush=True)
                 first = False
             else:
                 _switch_database(os.environ["DATABASE_URL"])
