@@ -113,6 +113,11 @@ def api_key_accepts(*, api_key: ApiKey | None, secret: str) -> bool:
     """The secret is this key's (compared in constant time), and the key and its partner are live."""
     if api_key is None or not _secret_matches(secret, api_key.hashed_secret):
         return False
+    return api_key_live(api_key=api_key)
+
+
+def api_key_live(*, api_key: ApiKey) -> bool:
+    """Neither the key nor its partner is revoked or inactive (the secret is checked apart)."""
     return not api_key.revoked and api_key.partner.active
 
 

@@ -88,10 +88,15 @@ def cached_answer(handler):
         renderer = request.accepted_renderer
         if not isinstance(renderer, OrjsonRenderer):
             return handler(view, request, *args, **kwargs)
-        key = answer_key(request)
-        version = version_of(request)
         opened = gate_of(request)
-        entry = opened.answer if opened is not None and opened.answer_key == key else cache.get(key)
+        # The gate named this request's answer key already (same request, renderer and
+        # query) and read the entry under it in its round trip.
+        if opened is not None and opened.answer_key is not None:
+            key, entry = opened.answer_key, opened.answer
+        else:
+            key = answer_key(request)
+            entry = cache.get(key)
+        version = version_of(request)
         hit = _entry_at(entry, version)
         if hit is None:
             response = handler(view, request, *args, **kwargs)

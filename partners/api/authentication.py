@@ -6,6 +6,8 @@ needed scope. Failed key checks count against the caller's address (``failures``
 an address past its limit gets 429 before its key is looked at.
 """
 
+import hmac
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -62,7 +64,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             failures.record_failure(request)
             raise exceptions.AuthenticationFailed("The Api-Key header carries no key.")
         api_key = gate.gate_key(opened) if parts else None
-        if parts is None or not services.api_key_accepts(api_key=api_key, secret=parts[1]):
+        if parts is None or not _accepts(api_key, parts[1], opened.counter):
             failures.record_failure(request)
             raise exceptions.AuthenticationFailed("Unknown, revoked or inactive API key.")
         if services.api_key_touch(api_key=api_key):
@@ -71,6 +73,30 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return f'{SCHEME} realm="api"'
+
+
+# Key strings this process has checked: the stored hash a key string matched -> the digest
+# of that string the gate computes anyway (its throttle bucket). A request presenting the
+# same string again is accepted on that digest (compared in constant time) without hashing
+# the secret with the key's salt once more; a changed hash (a new secret) is checked afresh,
+# and liveness (revoked, partner inactive) is checked on every request.
+_CHECKED_MAX = 4096
+_checked: dict[str, str] = {}
+
+
+def _accepts(api_key, secret: str, digest: str | None) -> bool:
+    if api_key is None:
+        return False
+    known = _checked.get(api_key.hashed_secret)
+    if digest is not None and known is not None and hmac.compare_digest(known, digest):
+        return services.api_key_live(api_key=api_key)
+    if not services.api_key_accepts(api_key=api_key, secret=secret):
+        return False
+    if digest is not None:
+        if len(_checked) >= _CHECKED_MAX:
+            _checked.clear()
+        _checked[api_key.hashed_secret] = digest
+    return True
 
 
 class StaffSessionAuthentication(authentication.SessionAuthentication):

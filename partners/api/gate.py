@@ -46,6 +46,7 @@ class Gate:
     window_ends: float
     now: float
     version: int
+    counter: str | None = None  # the throttle bucket's digest of the key as presented
     answer_key: str | None = None
     answer: object = None  # the cached entry under answer_key, as stored (None: none there)
 
@@ -87,7 +88,7 @@ def gate_open(
     record_key = api_key_cache_key(prefix) if prefix else None
     now = time.time()
     rate = _rate(scope) if prefix else None
-    bucket = None
+    bucket = counter = None
     if rate is not None:
         window = int(now // rate[1])
         counter = throttle_counter(presented_key)
@@ -113,6 +114,7 @@ def gate_open(
         window_ends=(int(now // rate[1]) + 1) * rate[1] if rate else now,
         now=now,
         version=int(version),
+        counter=counter,
         answer_key=answer_key,
         answer=answer,
     )

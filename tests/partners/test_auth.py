@@ -38,6 +38,28 @@ def test_unknown_key_is_401(client_for, read_key):
     assert_error(client_for("garbage").get(LIST), 401)
 
 
+def test_a_wrong_secret_is_refused_after_the_right_one_was_accepted(client_for, read_key):
+    prefix, secret = read_key.split(".")
+    wrong = secret[:-1] + ("y" if secret[-1] == "x" else "x")
+    assert client_for(read_key).get(LIST).status_code == 200
+    assert_error(client_for(f"{prefix}.{wrong}").get(LIST), 401, "authentication_failed")
+    assert client_for(read_key).get(LIST).status_code == 200
+
+
+def test_a_key_accepted_once_is_not_hashed_with_its_salt_again(client_for, read_key, monkeypatch):
+    salts = []
+    real = partners._hash_secret
+
+    def counting(secret, salt):
+        salts.append(salt)
+        return real(secret, salt)
+
+    monkeypatch.setattr(partners, "_hash_secret", counting)
+    for _ in range(3):
+        assert client_for(read_key).get(LIST).status_code == 200
+    assert len(salts) == 1
+
+
 def test_empty_api_key_header_is_401(client_for):
     client = client_for()
     client.credentials(HTTP_AUTHORIZATION="Api-Key ")
