@@ -3,8 +3,9 @@
 ``claim_group`` runs once per new claim, whatever its origin, after extraction and before
 prior-coverage matching (the ``group_claim`` task). It searches every grouped claim that
 is not dismissed (kind ``appearance`` of the search index: canonical claims and their
-appearances, so a group is found through any of its members), takes the best one's
-canonical claim and lets ``coverage.matching.grouping.decide`` choose:
+appearances, so a group is found through any of its members), scores its ten
+nearest (``coverage.matching.grouping.probability``) and lets
+``coverage.matching.grouping.choose`` pick one and the outcome:
 
 - ``auto``: ``factcheck.services.grouping.claim_join`` makes the claim an appearance;
 - ``suggest``: a ``SameClaimSuggestion`` row, with what differs, for an editor;
@@ -15,9 +16,10 @@ it at once) and ``grouped_at`` is set; all of that in one transaction, so a work
 mid-way leaves the claim ungrouped for the sweep, never half-grouped. Running it again
 for a grouped claim does nothing.
 
-Similarity is the cosine of the MiniLM vectors mixed with the content-word overlap
-(``grouping.score``); without the embedding extra it is the overlap alone, of the lexical
-candidates.
+Similarity is a probability from the cosine of the MiniLM vectors and the cosine of the
+content words weighted by their rarity among the stored claims (``grouping.probability``,
+with the counts of ``coverage.matching.terms``); without the embedding extra it is the
+content-word overlap alone, of the lexical candidates.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import embedding
-from coverage.matching import backends, grouping, index, text, vectors
+from coverage.matching import backends, grouping, index, terms, vectors
 from coverage.models import SameClaimSuggestion, SearchDoc, SearchKind
 from factcheck.extraction import compare
 from factcheck.models import Claim, ClaimState
@@ -58,7 +60,7 @@ class _Member(NamedTuple):
 
 def prepared(claim_text: str) -> str:
     """The text both the stored vectors and the queries are made of."""
-    return text.query_text(compare.strip_furniture(claim_text))
+    return grouping.prepared(claim_text)
 
 
 def claim_group(
@@ -72,24 +74,26 @@ def claim_group(
         return GroupResult("done", claim.same_as_id)
     query = prepared(claim.text)
     vector = embedding.embed([query])[0] if embedding.available() else None
-    best = _best_candidate(claim, query, vector, thresholds)
-    decision = None
-    if best is not None:
-        member, similarity = best
-        decision = grouping.decide(
-            similarity=similarity,
-            words=(grouping.content_words(query), grouping.content_words(prepared(member.text))),
-            differences=compare.differences(query, prepared(member.text)),
-            thresholds=thresholds,
-        )
+    mine = grouping.signals(claim.text)
+    counts = terms.counts_for()
+    counts.refresh()
+    candidates = _candidates(claim, query, vector, mine, counts.idf(mine.terms))
+    stated = compare.facts(query)
+    chosen = grouping.choose(
+        [(similarity, theirs.words) for _, similarity, theirs in candidates],
+        lambda i: compare.differences(stated, prepared(candidates[i][0].text)),
+        words=mine.words,
+        thresholds=thresholds,
+        lexical=vector is None,
+    )
     with transaction.atomic():
         locked = Claim.objects.select_for_update().filter(pk=claim_id).first()
         if locked is None or locked.grouped_at is not None:
             return GroupResult("done" if locked else "gone", locked.same_as_id if locked else None)
         result = GroupResult("canonical")
-        if decision is not None and decision.outcome is not None and best is not None:
-            canonical_id = best[0].same_as_id or best[0].pk
-            result = _apply(claim_id, canonical_id, decision)
+        if chosen is not None and chosen[1].outcome is not None:
+            member = candidates[chosen[0]][0]
+            result = _apply(claim_id, member.same_as_id or member.pk, chosen[1])
         _index(locked, query, vector)
         Claim.objects.filter(pk=claim_id).update(grouped_at=timezone.now())
     if vector is not None:
@@ -110,10 +114,11 @@ def _apply(claim_id: int, canonical_id: int, decision: grouping.Decision) -> Gro
     return GroupResult("suggested", canonical_id, decision.score, tuple(decision.differences))
 
 
-def _best_candidate(
-    claim: Claim, query: str, vector, thresholds: grouping.Thresholds
-) -> tuple[_Member, float] | None:
-    """The stored claim most like this one whose group is not dismissed, and how alike."""
+def _candidates(
+    claim: Claim, query: str, vector, mine: grouping.Signals, idf: grouping.Idf
+) -> list[tuple[_Member, float, grouping.Signals]]:
+    """The stored claims most like this one whose group is not dismissed, how alike each
+    is (``grouping.probability``, or the overlap alone without vectors), and their signals."""
     if vector is not None:
         cache = vectors.cache_for()
         cache.refresh()
@@ -122,7 +127,7 @@ def _best_candidate(
         lexical = backends.lexical_search(query, limit=CANDIDATES, kinds=(SearchKind.APPEARANCE,))
         hits = [(doc_id, 0.0) for doc_id, _ in lexical]
     if not hits:
-        return None
+        return []
     docs = SearchDoc.objects.filter(pk__in=[d for d, _ in hits]).values_list("pk", "kind", "object_id")
     object_of = {pk: object_id for pk, kind, object_id in docs if kind == SearchKind.APPEARANCE}
     rows = (
@@ -135,15 +140,18 @@ def _best_candidate(
         for pk, claim_text, same_as_id, state, canonical_state in rows
         if (canonical_state if same_as_id else state) != ClaimState.DISMISSED
     }
-    scored = []
+    out = []
     for doc_id, cosine in hits:
         member = members.get(object_of.get(doc_id, -1))
         if member is None or member.pk == claim.pk or member.same_as_id == claim.pk:
             continue
-        lexical = grouping.overlap(query, prepared(member.text))
-        similarity = grouping.score(cosine, lexical, thresholds) if vector is not None else lexical
-        scored.append((member, similarity))
-    return max(scored, key=lambda pair: pair[1]) if scored else None
+        theirs = grouping.signals(member.text)
+        if vector is None:
+            similarity = grouping.overlap(mine, theirs)
+        else:
+            similarity = grouping.probability(grouping.features(cosine, mine, theirs, idf))
+        out.append((member, similarity, theirs))
+    return out
 
 
 def _index(claim: Claim, query: str, vector) -> None:

@@ -67,12 +67,14 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(autouse=True)
 def _fresh_vector_cache():
-    """The matcher caches stored vectors per process; a test's rolled-back rows must not linger."""
-    from coverage.matching import vectors
+    """The matcher caches stored vectors (and grouping word counts) per process; a test's rolled-back rows must not linger."""
+    from coverage.matching import terms, vectors
 
     vectors.clear_caches()
+    terms.clear_caches()
     yield
     vectors.clear_caches()
+    terms.clear_caches()
 
 
 @pytest.fixture(autouse=True)

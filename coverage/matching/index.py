@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core import embedding
 from core.dataversion import data_version_bump
-from coverage.matching import vectors
+from coverage.matching import terms, vectors
 from coverage.models import SearchDoc
 
 logger = logging.getLogger(__name__)
@@ -91,6 +91,7 @@ def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> 
         if written:
             data_version_bump()  # search answers may change: cached ones are dropped
     vectors.mark_dirty()
+    terms.mark_dirty()
     return sorted(stale)
 
 
@@ -166,3 +167,4 @@ def search_index_rebuild_fulltext(*, alias: str = "default") -> None:
             )
             cursor.execute("REINDEX INDEX factcheck_searchdoc_tsv_gin")
     vectors.clear_caches()
+    terms.clear_caches()

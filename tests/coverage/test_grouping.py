@@ -60,6 +60,38 @@ def test_a_handle_for_the_name_it_spells_is_the_same_claim():
     assert again.same_as_id == first.pk
 
 
+@pytest.mark.parametrize(
+    ("first_text", "other_text"),
+    [
+        (
+            "#Hollyweed: pranksters changed the Hollywood sign overnight",
+            "Someone altered the Hollywood sign to read Hollyweed last night",
+        ),
+        (
+            "Good news, @DIRECTV customers! They are refunding Sunday Ticket to fans offended by the anthem protests.",
+            "Just got a full refund from Direct TV for Sunday Ticket because of the anthem protests",
+        ),
+    ],
+)
+def test_tweets_of_one_rumour_with_a_hashtag_or_handle_are_grouped(first_text, other_text):
+    for text in ("The Hollywood hills are dry this summer.", "Sunday sports on TV cost more this year."):
+        grouped(text)  # stored claims that make the common words common
+    first = grouped(first_text)
+    assert grouped(other_text).same_as_id == first.pk
+
+
+def test_word_counts_follow_the_stored_claims():
+    from coverage.matching import terms
+
+    grouped(WAITING)
+    grouped(NURSES)  # compared with the stored claims: WAITING only
+    counts = terms.counts_for()
+    assert (counts.docs, counts.counts["waiting"], counts.counts["nurses"]) == (1, 1, 0)
+    grouped(WAITING_AGAIN)
+    grouped(CRIME)
+    assert (counts.docs, counts.counts["waiting"], counts.counts["nurses"]) == (3, 2, 1)
+
+
 def test_another_person_in_the_same_place_is_only_suggested():
     first = grouped("Police say Smith lied to the council about the school budget.")
     other = grouped("Police say Jones lied to the council about the school budget.")

@@ -1,0 +1,79 @@
+"""How many stored grouping entries hold each content word, cached in-process.
+
+The grouping's pair model weighs shared words by their rarity among the stored claims
+(``coverage.matching.grouping.Idf``). Each process counts, once, the content words of every
+``appearance`` row of the search index and then adds the rows with a higher id, at most
+once per ``REFRESH_SECONDS`` unless this process wrote one (``mark_dirty``, called by
+``coverage.matching.index`` on every write). The counts are
+approximate by design: a row whose text changed keeps its first words, a deleted row
+still counts, and a row committed after one with a higher id is missed until the next
+process starts. A rarity needs no more than that, and the reads stay one indexed query
+that returns nothing in the common case.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+from coverage.matching import grouping, text
+from coverage.models import SearchDoc, SearchKind
+
+REFRESH_SECONDS = 1.0
+_BATCH = 20000
+
+
+class TermCounts:
+    """Document frequencies of content words over one alias's grouping entries."""
+
+    def __init__(self, alias: str = "default"):
+        self.alias = alias
+        self.counts: Counter[str] = Counter()
+        self.docs = 0
+        self.last_id = 0
+        self.checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def refresh(self) -> None:
+        if time.monotonic() - self.checked_at < REFRESH_SECONDS:
+            return
+        with self._lock:
+            self.checked_at = time.monotonic()
+            while True:
+                rows = list(
+                    SearchDoc.objects.using(self.alias)
+                    .filter(kind=SearchKind.APPEARANCE, pk__gt=self.last_id)
+                    .order_by("pk")
+                    .values_list("pk", "text")[:_BATCH]
+                )
+                for pk, doc_text in rows:
+                    self.counts.update(set(text.query_terms(doc_text, limit=10_000)))
+                    self.last_id = pk
+                self.docs += len(rows)
+                if len(rows) < _BATCH:
+                    break
+
+    def idf(self, query_terms: frozenset[str]) -> grouping.Idf:
+        """Word rarity for comparing a new claim (not stored yet: its words count once more)."""
+        return grouping.Idf(self.counts, self.docs, query_terms)
+
+
+_caches: dict[str, TermCounts] = {}
+
+
+def counts_for(alias: str = "default") -> TermCounts:
+    if alias not in _caches:
+        _caches[alias] = TermCounts(alias)
+    return _caches[alias]
+
+
+def mark_dirty() -> None:
+    """This process stored grouping entries: the next refresh reads them."""
+    for cache in _caches.values():
+        cache.checked_at = 0.0
+
+
+def clear_caches() -> None:
+    """Forget every count (tests, and after ``rebuild_search_index``)."""
+    _caches.clear()
