@@ -270,7 +270,7 @@ def start_server(
 # --- 3. load -----------------------------------------------------------------------------
 
 
-WORKLOADS = ("mixed", "hits", "baseline", "page", "first-page", "detail", "search")
+WORKLOADS = ("mixed", "hits", "baseline", "page", "first-page", "detail", "search", "walk")
 
 
 class Client(threading.Thread):
@@ -280,7 +280,8 @@ class Client(threading.Thread):
     a reworded search. ``hits``: the first page, 10 details and 5 searches, the same for
     every client (cache hits after their first round). ``page``: a page at a random depth
     (a cursor at a random instant of the feed: never seen before, so never cached).
-    ``baseline``: the minimal DRF view. The others: one kind of the mixed workload's requests.
+    ``baseline``: the minimal DRF view. The others (``walk``, ``detail``, ``search``,
+    ``first-page``): one kind of request alone.
     """
 
     def __init__(

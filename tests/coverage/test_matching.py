@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from core import embedding
 from coverage.claimreview import ClaimReviewRecord
@@ -111,8 +112,39 @@ def test_rebuild_search_index_command_recreates_rows_and_vectors():
 def test_search_runs_a_bounded_number_of_queries(django_assert_max_num_queries):
     _import()
     search("warm up the vector cache", limit=1)
-    with django_assert_max_num_queries(4):  # cache refresh, lexical (2 on PostgreSQL), rows
+    # cache refresh, lexical (on PostgreSQL 2, and the planner setting set and, inside a
+    # transaction as here, set back), rows
+    with django_assert_max_num_queries(6):
         search("vaccines autism", limit=10)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_lexical_search_inside_a_transaction_leaves_the_planner_setting_as_it_was():
+    _import()
+
+    def seqscan():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            return cursor.fetchone()[0]
+
+    assert backends.lexical_search("vaccines autism", limit=3, kinds=None)
+    assert seqscan() == "on"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    assert backends.lexical_search("vaccines autism", limit=3, kinds=None)
+    assert seqscan() == "off"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_lexical_search_outside_a_transaction_leaves_the_session_setting_as_it_was():
+    _import()
+    assert backends.lexical_search("vaccines autism", limit=3, kinds=None)
+    assert not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
 
 
 @pytest.mark.django_db
