@@ -83,6 +83,7 @@ def search(
     alias: str = "default",
     tuning: ranking.Tuning = ranking.DEFAULT_TUNING,
     rerank: bool = True,
+    judge: bool = True,
 ) -> list[Match]:
     """Prior coverage for ``query``, best first.
 
@@ -91,7 +92,9 @@ def search(
     (``docs/decisions/matching.md``). ``context`` (e.g. the sentences before a debate
     line) is added to the dense query only (it did not help on train; off by default).
     ``kinds`` restricts the result to some ``SearchKind`` values; by default every kind of
-    prior coverage (``PRIOR_KINDS``: not the grouping entries).
+    prior coverage (``PRIOR_KINDS``: not the grouping entries). ``judge=False`` leaves out
+    each match's ``strength`` and ``differences`` (the figures of the two texts compared),
+    for a caller that shows neither; the order and the scores are the same.
     """
     query = text.clean(query)
     if not query:
@@ -124,7 +127,9 @@ def search(
         matches = _rerank(model, matches, query=query, claimant=claimant, tuning=tuning)
     elif rerank and not semantic:
         _note_once("lexical", "re-ranker off: it needs the embedding extra; first stage only")
-    return _with_figures(matches, query=query, tuning=tuning)[:limit]
+    if not judge:
+        return [replace(m, rank=rank) for rank, m in enumerate(matches[:limit], 1)]
+    return _with_figures(matches[:limit], query=query, tuning=tuning)
 
 
 # --- the re-ranker ---------------------------------------------------------------------

@@ -66,7 +66,8 @@ def claims_search_cached(*, text: str, limit: int, min_score: float | None, vers
 
 
 def _rank(text: str, *, limit: int) -> list[Hit]:
-    matches = search(text, limit=limit, kinds=(OURS, PRIOR))
+    # The answer shows neither a match's strength nor the figures that differ.
+    matches = search(text, limit=limit, kinds=(OURS, PRIOR), judge=False)
     return [Hit(kind=str(m.kind), object_id=int(m.object_id), score=_unit(m.score)) for m in matches]
 
 

@@ -1,5 +1,6 @@
 """Prior-coverage search on the configured database (SQLite here, PostgreSQL in CI stage 2)."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -164,6 +165,23 @@ def test_with_no_stored_vector_the_query_is_not_embedded_and_the_answer_is_the_s
     assert search(query, limit=3) == embedded
     assert embedded_texts == []
     assert embedded[0].features, "re-ranked all the same"
+
+
+@pytest.mark.django_db
+def test_a_search_that_is_not_judged_has_the_same_order_and_scores():
+    _import(
+        [
+            *CHECKS,
+            ("Unemployment fell to 4 percent last March.", "Jobless rate at 4%?"),
+            ("Unemployment fell to 9 percent last March.", "Jobless rate at 9%?"),
+        ]
+    )
+    query = "Unemployment fell to 4 percent last March, says the minister"
+    judged = search(query, limit=5)
+    plain = search(query, limit=5, judge=False)
+    assert any(m.differences for m in judged), "a prior with other figures is among the matches"
+    assert [replace(m, strength=None, differences="") for m in judged] == plain
+    assert [m.rank for m in plain] == [1, 2, 3, 4, 5]
 
 
 def test_empty_query_returns_nothing():
