@@ -4,6 +4,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from core.compiled import CompiledRows
 from factcheck.models import Claim, ClaimOrigin, ReviewEvent, Verdict
 from factcheck.selectors import published_factchecks, with_verdicts
 
@@ -33,13 +34,17 @@ def factchecks_by_ids(ids: list[int]) -> list[Claim]:
 def factcheck_search_rows(ids: list[int]) -> dict[int, dict]:
     """The public fact-checks among ``ids`` as search answers show them, by id: their own
     columns and their current verdict's rating, in one query of plain rows."""
-    rows = (
+    return {row["id"]: row for row in _search_rows.rows(ids)}
+
+
+_search_rows = CompiledRows(
+    lambda ids: (
         factcheck_keys()
         .filter(pk__in=ids, verdicts__is_current=True)
         .order_by()
         .values("id", "text", "claimant", "first_published_at", rating=F("verdicts__rating"))
     )
-    return {row["id"]: row for row in rows}
+)
 
 
 def factcheck_withdrawn(*, pk: int) -> bool:
@@ -131,14 +136,21 @@ def factcheck_rows(ids: list[int]) -> tuple[list[dict], list[dict]]:
     """
     low, high = connection.ops.integer_field_range(Claim._meta.pk.get_internal_type())
     ids = [pk for pk in ids if (low is None or pk >= low) and (high is None or pk <= high)]  # no such row
-    claims = list(
+    claims = _claim_rows.rows(ids)
+    wanted = set(ids)
+    shown = [row["id"] for row in claims if row["id"] in wanted and row["first_published_at"] is not None]
+    return claims, _verdict_rows.rows(shown)
+
+
+_claim_rows = CompiledRows(
+    lambda ids: (
         Claim.objects.filter(Q(pk__in=ids, first_published_at__isnull=False) | Q(same_as_id__in=ids))
         .order_by()
         .values(*CLAIM_COLUMNS)
     )
-    wanted = set(ids)
-    shown = [row["id"] for row in claims if row["id"] in wanted and row["first_published_at"] is not None]
-    verdicts = list(
-        Verdict.objects.filter(claim_id__in=shown).order_by("id", "sources__id").values(*VERDICT_COLUMNS)
+)
+_verdict_rows = CompiledRows(
+    lambda ids: (
+        Verdict.objects.filter(claim_id__in=ids).order_by("id", "sources__id").values(*VERDICT_COLUMNS)
     )
-    return claims, verdicts
+)

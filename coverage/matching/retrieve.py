@@ -22,6 +22,7 @@ from django.db import connections
 from django.utils import timezone
 
 from core import embedding
+from core.compiled import CompiledRows
 from coverage.matching import backends, figures, ranking, rerank, text, vectors
 from coverage.models import PRIOR_KINDS, SearchDoc
 
@@ -248,12 +249,15 @@ def _dense(cache, dense_text: str, depth: int, kinds):
     return qvec, cache.search(qvec, limit=depth, kinds=kinds)
 
 
-def _materialise(fused, *, query, alias, tuning) -> list[Match]:
-
-    docs = SearchDoc.objects.using(alias).only(
-        "kind", "object_id", "text", "context", "claimant", "item_date"
+_doc_rows = CompiledRows(
+    lambda ids: SearchDoc.objects.filter(pk__in=ids).values(
+        "id", "kind", "object_id", "text", "context", "claimant", "item_date"
     )
-    by_id = docs.in_bulk([c.doc_id for c in fused])
+)
+
+
+def _materialise(fused, *, query, alias, tuning) -> list[Match]:
+    by_id = {doc["id"]: doc for doc in _doc_rows.rows([c.doc_id for c in fused], using=alias)}
     out = []
     for cand in fused:
         doc = by_id.get(cand.doc_id)
@@ -261,22 +265,22 @@ def _materialise(fused, *, query, alias, tuning) -> list[Match]:
             continue
         out.append(
             Match(
-                kind=doc.kind,
-                object_id=doc.object_id,
-                doc_id=doc.pk,
+                kind=doc["kind"],
+                object_id=doc["object_id"],
+                doc_id=doc["id"],
                 rank=len(out) + 1,
                 score=cand.score,
                 strength=None,  # set by _with_figures, after any re-ranking
                 method=cand.method,
-                text=doc.text,
-                context=doc.context,
-                item_date=doc.item_date,
+                text=doc["text"],
+                context=doc["context"],
+                item_date=doc["item_date"],
                 cosine=cand.cosine,
                 lexical_rank=cand.lexical_rank,
                 dense_rank=cand.dense_rank,
                 fused=cand.fused,
                 lexical_rel=cand.extra.get("lexical_rel", 0.0),
-                claimant=doc.claimant,
+                claimant=doc["claimant"],
                 first_rank=len(out) + 1,
                 first_score=cand.score,
             )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from core.compiled import CompiledRows
 from coverage.matching import search
 from coverage.matching.text import clean
 from coverage.models import PriorFactCheck
@@ -32,9 +33,7 @@ def claims_search(*, text: str, limit: int, min_score: float | None = None) -> l
     """Ranked rows for the API, at most ``limit``, best first (bounded: 5 queries)."""
     hits = [h for h in _rank(text, limit=limit * 2) if min_score is None or h.score >= min_score]
     ours = factcheck_search_rows([h.object_id for h in hits if h.kind == OURS])
-    prior = {
-        p.pk: p for p in PriorFactCheck.objects.filter(pk__in=[h.object_id for h in hits if h.kind == PRIOR])
-    }
+    prior = {p["id"]: p for p in _prior_rows.rows([h.object_id for h in hits if h.kind == PRIOR])}
     rows = []
     for hit in hits:
         if hit.kind == OURS and hit.object_id in ours:
@@ -95,19 +94,34 @@ def _ours_row(claim: dict, score: float) -> dict:
     }
 
 
-def _prior_row(prior: PriorFactCheck, score: float) -> dict:
+_prior_rows = CompiledRows(
+    lambda ids: PriorFactCheck.objects.filter(pk__in=ids).values(
+        "id",
+        "claim_reviewed",
+        "claimant",
+        "publisher",
+        "url",
+        "title",
+        "review_date",
+        "rating_text",
+        "rating_value",
+    )
+)
+
+
+def _prior_row(prior: dict, score: float) -> dict:
     return {
-        "text": prior.claim_reviewed,
-        "claimant": prior.claimant,
+        "text": prior["claim_reviewed"],
+        "claimant": prior["claimant"],
         "score": score,
         "kind": "prior_fact_check",
         "fact_check_id": None,
         "claim_review": {
-            "publisher": {"name": prior.publisher, "site": ""},
-            "url": prior.url,
-            "title": prior.title,
-            "review_date": prior.review_date,
-            "textual_rating": prior.rating_text,
-            "rating_value": prior.rating_value,
+            "publisher": {"name": prior["publisher"], "site": ""},
+            "url": prior["url"],
+            "title": prior["title"],
+            "review_date": prior["review_date"],
+            "textual_rating": prior["rating_text"],
+            "rating_value": prior["rating_value"],
         },
     }
