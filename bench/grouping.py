@@ -70,7 +70,7 @@ def _fill_scale(n: int, texts: list[str], seed: int) -> None:
     from django.utils import timezone
 
     from core import embedding
-    from coverage.matching import vectors
+    from coverage.matching import terms, vectors
     from coverage.models import SearchDoc, SearchKind
     from factcheck.models import Claim, ClaimOrigin
 
@@ -99,7 +99,8 @@ def _fill_scale(n: int, texts: list[str], seed: int) -> None:
                     for c, v in zip(claims, matrix, strict=True)
                 ]
             )
-    vectors.cache_for().refresh()  # the worker's cache is warm after its first claim
+    vectors.cache_for().refresh()  # the worker's caches are warm after its first claim
+    terms.counts_for().refresh()
 
 
 def _pairwise(groups: dict[str, int], gold: dict[str, str]) -> tuple[float, float, float, int, int]:
