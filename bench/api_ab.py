@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_load import PG, WORKLOADS, free_port, prepare_database, run_load, server_env  # noqa: E402
+from bench.api_load import PG, WORKLOADS, free_port, prepare_database, read_feed, run_load, server_env  # noqa: E402
 
 
 def start(tree: Path, *, db: str, cache: str, worker_class: str, workers: int, threads: int):
@@ -64,13 +64,8 @@ def main() -> None:
         parser.error(f"unknown workloads: {', '.join(sorted(unknown))}")
     key = prepare_database(args.db, 0, reuse=True)
     from django.db import connections
-    from django.db.models import Max, Min
 
-    from partners.selectors import factcheck_keys
-
-    ids = list(factcheck_keys().order_by("-first_published_at", "-id").values_list("pk", flat=True))
-    span = factcheck_keys().aggregate(oldest=Min("first_published_at"), newest=Max("first_published_at"))
-    feed = {"ids": ids, **{end: int(span[end].timestamp() * 1_000_000) for end in ("oldest", "newest")}}
+    feed = read_feed()
     connections.close_all()
     import redis
 

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.api_ab import start  # noqa: E402
-from bench.api_load import WORKLOADS, prepare_database, run_load  # noqa: E402
+from bench.api_load import WORKLOADS, prepare_database, read_feed, run_load  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -88,13 +88,8 @@ def main() -> None:
         parser.error(f"unknown workloads: {', '.join(sorted(unknown))}")
     key = prepare_database(args.db, 0, reuse=True)
     from django.db import connections
-    from django.db.models import Max, Min
 
-    from partners.selectors import factcheck_keys
-
-    ids = list(factcheck_keys().order_by("-first_published_at", "-id").values_list("pk", flat=True))
-    span = factcheck_keys().aggregate(oldest=Min("first_published_at"), newest=Max("first_published_at"))
-    feed = {"ids": ids, **{end: int(span[end].timestamp() * 1_000_000) for end in ("oldest", "newest")}}
+    feed = read_feed()
     connections.close_all()
     import redis
 

@@ -267,6 +267,19 @@ def start_server(
     raise SystemExit(f"gunicorn did not start; see {log_path}")
 
 
+def read_feed() -> dict:
+    """What the load clients pick from: the published ids, newest first, and the feed's
+    first and last instants as cursor positions (microseconds since 1970, as in
+    ``partners.api.filters``)."""
+    from django.db.models import Max, Min
+
+    from partners.selectors import factcheck_keys
+
+    ids = list(factcheck_keys().order_by("-first_published_at", "-id").values_list("pk", flat=True))
+    span = factcheck_keys().aggregate(oldest=Min("first_published_at"), newest=Max("first_published_at"))
+    return {"ids": ids, **{end: int(span[end].timestamp() * 1_000_000) for end in ("oldest", "newest")}}
+
+
 # --- 3. load -----------------------------------------------------------------------------
 
 
@@ -440,18 +453,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="Keep the database of an earlier run.")
     args = parser.parse_args()
     key = prepare_database(args.db, args.factchecks, reuse=args.reuse)
-    from django.db.models import Max, Min
-
-    from partners.selectors import factcheck_keys
-
-    ids = list(factcheck_keys().order_by("-first_published_at", "-id").values_list("pk", flat=True))
-    span = factcheck_keys().aggregate(oldest=Min("first_published_at"), newest=Max("first_published_at"))
-    # Cursor positions are microseconds since 1970 (partners.api.filters).
-    feed = {
-        "ids": ids,
-        "oldest": int(span["oldest"].timestamp() * 1_000_000),
-        "newest": int(span["newest"].timestamp() * 1_000_000),
-    }
+    feed = read_feed()
     explain_page()
     from django.db import connections
 
@@ -471,7 +473,7 @@ def main() -> None:
     try:
         print(
             f"\ngunicorn: {args.workers} {args.worker_class} workers x {args.threads} threads on "
-            f"127.0.0.1:{port}, {len(ids)} published fact-checks (log {log_path})",
+            f"127.0.0.1:{port}, {len(feed['ids'])} published fact-checks (log {log_path})",
             flush=True,
         )
         warm = run_load(port, key, feed, workload="mixed", clients=2 * args.workers, seconds=15, series=1)
