@@ -96,8 +96,6 @@ def claim_group(
             result = _apply(claim_id, member.same_as_id or member.pk, chosen[1])
         _index(locked, query, vector)
         Claim.objects.filter(pk=claim_id).update(grouped_at=timezone.now())
-    if vector is not None:
-        transaction.on_commit(vectors.mark_dirty)
     return result
 
 
@@ -157,12 +155,8 @@ def _candidates(
 def _index(claim: Claim, query: str, vector) -> None:
     """The claim as a grouping entry, with its vector when there is one."""
     index.searchdocs_upsert(
-        items=[index.IndexItem(kind=SearchKind.APPEARANCE, object_id=claim.pk, text=query)]
+        items=[index.IndexItem(kind=SearchKind.APPEARANCE, object_id=claim.pk, text=query, vector=vector)]
     )
-    if vector is not None:
-        SearchDoc.objects.filter(kind=SearchKind.APPEARANCE, object_id=claim.pk).update(
-            embedding=vectors.encode(vector), embedding_model=embedding.MODEL_ID, updated_at=timezone.now()
-        )
 
 
 def same_claim_suggestion_reject(*, suggestion_id: int, actor) -> SameClaimSuggestion:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -33,6 +33,9 @@ class IndexItem:
     context: str = ""
     item_date: date | None = None
     claimant: str = ""
+    # The item's vector when the caller computed it already (grouping does, for the
+    # query): stored with the row, and this process's caches take it on commit.
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> list[int]:
@@ -45,6 +48,7 @@ def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> 
     docs = SearchDoc.objects.using(alias)
     stale: list[int] = []
     written = 0
+    own: list[SearchDoc] = []  # rows written with the caller's vector
     with transaction.atomic(using=alias):
         for kind in {i.kind for i in items}:
             batch = {i.object_id: i for i in items if i.kind == kind}
@@ -66,14 +70,19 @@ def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> 
                     doc.claimant = item.claimant[:300]
                     doc.updated_at = timezone.now()
                     changed.append(doc)
-                if not doc.embedding_model:
+                if not doc.embedding_model and item.vector is not None:
+                    _set_vector(doc, item.vector)
+                    if doc not in changed:
+                        changed.append(doc)
+                    own.append(doc)
+                elif not doc.embedding_model:
                     stale.append(doc.pk)
             docs.bulk_update(
                 changed,
                 ["text", "context", "claimant", "item_date", "embedding", "embedding_model", "updated_at"],
             )
-            created = docs.bulk_create(
-                [
+            fresh = [
+                (
                     SearchDoc(
                         kind=kind,
                         object_id=i.object_id,
@@ -81,18 +90,40 @@ def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> 
                         context=i.context,
                         claimant=i.claimant[:300],
                         item_date=i.item_date,
-                    )
-                    for object_id, i in batch.items()
-                    if object_id not in existing
-                ]
-            )
-            stale += [d.pk for d in created]
+                    ),
+                    i.vector,
+                )
+                for object_id, i in batch.items()
+                if object_id not in existing
+            ]
+            for doc, vector in fresh:
+                if vector is not None:
+                    _set_vector(doc, vector)
+            created = docs.bulk_create([doc for doc, _ in fresh])
+            stale += [d.pk for d, vector in fresh if vector is None]
+            own += [d for d, vector in fresh if vector is not None]
             written += len(changed) + len(created)
         if written:
             data_version_bump()  # search answers may change: cached ones are dropped
-    vectors.mark_dirty()
-    terms.mark_dirty()
+        if written and written == len(own):
+            # Every row came with its vector: this process's caches take them as written,
+            # once committed, instead of reading them back on the next search.
+            rows = [(d.pk, d.kind, d.text, d.embedding, d.updated_at) for d in own]
+            transaction.on_commit(lambda: _cache_own(rows, alias), using=alias)
+    if not written or written != len(own):
+        vectors.mark_dirty()
+        terms.mark_dirty()
     return sorted(stale)
+
+
+def _set_vector(doc: SearchDoc, vector: np.ndarray) -> None:
+    doc.embedding, doc.embedding_model = vectors.encode(vector), embedding.MODEL_ID
+    doc.updated_at = timezone.now()
+
+
+def _cache_own(rows: list[tuple], alias: str) -> None:
+    vectors.cache_for(alias).put([(pk, kind, blob, at) for pk, kind, _, blob, at in rows])
+    terms.counts_for(alias).put([(pk, kind, doc_text) for pk, kind, doc_text, _, _ in rows])
 
 
 def searchdocs_delete(*, kind: str, object_ids: Iterable[int], alias: str = "default") -> int:

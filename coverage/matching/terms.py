@@ -3,8 +3,9 @@
 The grouping's pair model weighs shared words by their rarity among the stored claims
 (``coverage.matching.grouping.Idf``). Each process counts, once, the content words of every
 ``appearance`` row of the search index and then adds the rows with a higher id, at most
-once per ``REFRESH_SECONDS`` unless this process wrote one (``mark_dirty``, called by
-``coverage.matching.index`` on every write). The counts are
+once per ``REFRESH_SECONDS``; rows this process writes are counted as they commit
+(``put``) or read at the next search (``mark_dirty``), as ``coverage.matching.index``
+decides. The counts are
 approximate by design: a row whose text changed keeps its first words, a deleted row
 still counts, and a row committed after one with a higher id is missed until the next
 process starts. A rarity needs no more than that, and the reads stay one indexed query
@@ -33,6 +34,7 @@ class TermCounts:
         self.docs = 0
         self.last_id = 0
         self.checked_at = 0.0
+        self._counted: set[int] = set()  # rows past last_id counted already (``put``)
         self._lock = threading.Lock()
 
     def refresh(self) -> None:
@@ -50,12 +52,26 @@ class TermCounts:
                     .values_list("pk", "kind", "text")[:_BATCH]
                 )
                 for pk, kind, doc_text in rows:
-                    if kind == SearchKind.APPEARANCE:
-                        self.counts.update(set(text.query_terms(doc_text, limit=10_000)))
-                        self.docs += 1
+                    if pk not in self._counted:
+                        self._count(kind, doc_text)
                     self.last_id = pk
+                self._counted = {pk for pk in self._counted if pk > self.last_id}
                 if len(rows) < _BATCH:
                     break
+
+    def put(self, rows: list[tuple[int, str, str]]) -> None:
+        """Rows this process has just committed (id, kind, text): counted at once, and
+        skipped when a refresh reads them."""
+        with self._lock:
+            for pk, kind, doc_text in rows:
+                if pk > self.last_id and pk not in self._counted:
+                    self._count(kind, doc_text)
+                    self._counted.add(pk)
+
+    def _count(self, kind: str, doc_text: str) -> None:
+        if kind == SearchKind.APPEARANCE:
+            self.counts.update(set(text.query_terms(doc_text, limit=10_000)))
+            self.docs += 1
 
     def idf(self, query_terms: frozenset[str]) -> grouping.Idf:
         """Word rarity for comparing a new claim (not stored yet: its words count once more)."""

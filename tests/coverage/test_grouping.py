@@ -1,6 +1,7 @@
 """Grouping of repeated claims: repeats join one canonical claim, near-misses are suggested."""
 
 import pytest
+from django.test import TestCase
 
 from coverage import tasks
 from coverage.grouping import claim_group
@@ -22,7 +23,8 @@ CRIME_OTHER = "Crime fell 40% in the city last year, the mayor said."
 
 def grouped(text: str, **fields) -> Claim:
     claim = factories.ClaimFactory(text=text, **fields)
-    claim_group(claim_id=claim.pk)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the task's work commits
+        claim_group(claim_id=claim.pk)
     claim.refresh_from_db()
     return claim
 
@@ -83,13 +85,41 @@ def test_tweets_of_one_rumour_with_a_hashtag_or_handle_are_grouped(first_text, o
 def test_word_counts_follow_the_stored_claims():
     from coverage.matching import terms
 
-    grouped(WAITING)
-    grouped(NURSES)  # compared with the stored claims: WAITING only
     counts = terms.counts_for()
+    grouped(WAITING)
     assert (counts.docs, counts.counts["waiting"], counts.counts["nurses"]) == (1, 1, 0)
+    grouped(NURSES)
+    assert (counts.docs, counts.counts["waiting"], counts.counts["nurses"]) == (2, 1, 1)
     grouped(WAITING_AGAIN)
     grouped(CRIME)
-    assert (counts.docs, counts.counts["waiting"], counts.counts["nurses"]) == (3, 2, 1)
+    assert (counts.docs, counts.counts["waiting"], counts.counts["nurses"]) == (4, 2, 1)
+    counts.checked_at = 0.0  # the next refresh reads the rows committed meanwhile
+    counts.refresh()  # and skips the ones this process counted already
+    assert (counts.docs, counts.counts["waiting"], counts.counts["nurses"]) == (4, 2, 1)
+
+
+def test_a_vector_written_with_its_row_is_searchable_at_once_and_read_back_never():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import embedding
+    from coverage.matching import vectors
+
+    if not embedding.available():
+        pytest.fail("the embedding extra is needed here (requirements-embeddings.txt)")
+    grouped(WAITING)
+    cache = vectors.cache_for()
+    cache.checked_at = 0.0
+    cache.refresh()  # a cache that has read the stored rows
+    second = grouped(NURSES)
+    doc = SearchDoc.objects.get(kind="appearance", object_id=second.pk)
+    assert doc.pk in cache.row_of  # cached on commit, before any refresh read it
+    stored = vectors.decode(doc.embedding)
+    assert (cache.matrix[cache.row_of[doc.pk]] == stored).all()
+    cache.checked_at = 0.0
+    with CaptureQueriesContext(connection) as queries:
+        cache.refresh()
+    assert not any('"embedding"' in q["sql"] for q in queries.captured_queries)  # no blob re-read
 
 
 def test_another_person_in_the_same_place_is_only_suggested():
