@@ -121,3 +121,35 @@ def test_exact_search_when_faiss_is_absent(ann_forced, monkeypatch, caplog):
     assert vectors.cache_for().ann is None
     assert vectors.cache_for().ann_stats() == "off, exact (faiss not installed)"
     assert sum("faiss-cpu is not installed" in r.getMessage() for r in caplog.records) == 1
+
+
+@pytest.mark.django_db
+def test_a_row_written_with_its_vector_joins_the_index_on_commit(
+    ann_forced, django_capture_on_commit_callbacks
+):
+    _import()
+    index = _cache().ann
+    vector = _vector("Garlic soup cures influenza overnight.")
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = searchdocs_upsert(
+            items=[IndexItem("claim", 9001, "Garlic soup cures influenza overnight.", vector=vector)]
+        )
+    assert stale == []  # nothing left for the embedding task
+    doc = SearchDoc.objects.get(kind="claim", object_id=9001)
+    cache = vectors.cache_for()  # not refreshed: the commit put the row in
+    assert cache.ann is index and index.entries == len(CHECKS) + 1
+    found = cache.search(vector, limit=1)
+    assert found[0][0] == doc.pk and found[0][1] == pytest.approx(1.0, abs=0.01)
+
+
+@pytest.mark.django_db
+def test_exact_search_follows_a_row_whose_vector_was_cleared():
+    _import()
+    cache = _cache()
+    target = SearchDoc.objects.get(text=CHECKS[0][0])
+    query = _vector(CHECKS[0][0])
+    assert cache.search(query, limit=1)[0][0] == target.pk  # the row mask is built here
+    searchdocs_upsert(items=[IndexItem("factcheck", target.object_id, "Something else entirely.")])
+    cache = _cache()
+    assert target.pk not in [d for d, _ in cache.search(query, limit=10)]
+    assert target.pk not in [d for d, _ in cache.search(query, limit=10, kinds=("factcheck",))]
