@@ -4,7 +4,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from editorial.importers import ArticleData
 from editorial.models import Article, Outlet
@@ -40,8 +40,19 @@ def article_ingest(*, data: ArticleData, dry_run: bool = False) -> IngestResult:
 
     Idempotent: the same data twice changes nothing. A changed title or body sends
     ``article_text_changed`` so its claims are extracted again; metadata-only changes
-    (URL, date, authors) update the row without re-extraction.
+    (URL, date, authors) update the row without re-extraction. Two workers storing the same
+    new article at once (one story in two feeds) both succeed: the one whose insert loses
+    to the other's takes the stored row as an update.
     """
+    try:
+        return _article_ingest(data, dry_run)
+    except IntegrityError:
+        if not Article.objects.filter(external_key=data.external_key).exists():
+            raise  # not the race on the key: some other constraint refused the row
+        return _article_ingest(data, dry_run)
+
+
+def _article_ingest(data: ArticleData, dry_run: bool) -> IngestResult:
     digest = content_hash(title=data.title, body=data.body)
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(external_key=data.external_key).first()

@@ -1,0 +1,67 @@
+"""One new article stored by two workers at once on PostgreSQL (one story in two feeds).
+
+The test inserts the article itself in an open transaction, so the contender's lookup finds
+nothing and its insert waits on the key; only when PostgreSQL shows it waiting does the
+test commit. Without handling, the contender's insert fails on the unique key.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from editorial.importers import ArticleData
+from editorial.models import Article
+from editorial.services import article_ingest
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _waiting_on_locks() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def _data(body: str) -> ArticleData:
+    return ArticleData(
+        external_key="url:https://news.example/two",
+        title="Story two",
+        body=body,
+        outlet="The Weekly",
+        url="https://news.example/two",
+    )
+
+
+@pytest.mark.parametrize(("body", "expected"), [("Two.", "unchanged"), ("Two, updated.", "updated")])
+def test_the_worker_that_loses_the_insert_takes_the_stored_row(body, expected):
+    outcome: list = []
+
+    def contender():
+        try:
+            outcome.append(article_ingest(data=_data(body)))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertions
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=contender)
+    with transaction.atomic():
+        first = article_ingest(data=_data("Two."))
+        thread.start()
+        deadline = time.monotonic() + 20
+        while _waiting_on_locks() < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _waiting_on_locks() == 1, "the contender never waited on the key"
+    thread.join(20)
+
+    assert first.status == "imported"
+    assert len(outcome) == 1 and not isinstance(outcome[0], Exception), outcome
+    assert outcome[0].status == expected and outcome[0].article.pk == first.article.pk
+    assert Article.objects.filter(external_key="url:https://news.example/two").count() == 1
+    assert Article.objects.get().body == body
