@@ -26,6 +26,20 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.1) -> bool:
     return bool(predicate())
 
 
+def pg_lock_waiters() -> int:
+    """How many other connections to this PostgreSQL database wait on a lock right now."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # Statistics views are snapshotted per transaction; this one may run inside one.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
 def database_url(db: dict) -> str:
     """A ``DATABASE_URL`` for another process to reach the PostgreSQL database of ``db`` (a
     connection's settings_dict: the test database during the run)."""

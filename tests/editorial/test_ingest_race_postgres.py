@@ -9,23 +9,14 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from editorial.importers import ArticleData
 from editorial.models import Article
 from editorial.services import article_ingest
+from tests.support import pg_lock_waiters
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _waiting_on_locks() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
 
 
 def _data(body: str) -> ArticleData:
@@ -55,9 +46,9 @@ def test_the_worker_that_loses_the_insert_takes_the_stored_row(body, expected):
         first = article_ingest(data=_data("Two."))
         thread.start()
         deadline = time.monotonic() + 20
-        while _waiting_on_locks() < 1 and time.monotonic() < deadline:
+        while pg_lock_waiters() < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert _waiting_on_locks() == 1, "the contender never waited on the key"
+        assert pg_lock_waiters() == 1, "the contender never waited on the key"
     thread.join(20)
 
     assert first.status == "imported"

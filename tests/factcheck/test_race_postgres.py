@@ -16,23 +16,13 @@ from factcheck.models import Claim, ReviewEvent
 from factcheck.services.verdicts import VerdictEditRefused, verdict_save
 from factcheck.workflow import TransitionNotAllowed, WorkflowError
 from tests.factories import EditorFactory, FactCheckerFactory, claim_in_state
+from tests.support import pg_lock_waiters
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
 ROUNDS = 3
-
-
-def _waiting_on_locks() -> int:
-    with connection.cursor() as cursor:
-        # Statistics views are snapshotted per transaction; this one runs inside one.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
 
 
 def _activity() -> list:
@@ -64,7 +54,7 @@ def _race(claim_id: int, attempts: list) -> list:
             for thread in threads:
                 thread.start()
             deadline = time.monotonic() + 30
-            while _waiting_on_locks() < len(attempts):
+            while pg_lock_waiters() < len(attempts):
                 assert time.monotonic() < deadline, f"contenders never queued on the lock: {_activity()}"
                 time.sleep(0.02)
     finally:
