@@ -105,12 +105,12 @@ def searchdocs_upsert(*, items: Iterable[IndexItem], alias: str = "default") -> 
             written += len(changed) + len(created)
         if written:
             data_version_bump()  # search answers may change: cached ones are dropped
-        if written and written == len(own):
-            # Every row came with its vector: this process's caches take them as written,
-            # once committed, instead of reading them back on the next search.
-            rows = [(d.pk, d.kind, d.text, d.embedding, d.updated_at) for d in own]
-            transaction.on_commit(lambda: _cache_own(rows, alias), using=alias)
-    if not written or written != len(own):
+        # Every row written came with its vector: this process's caches take them as
+        # written, once committed, instead of reading them back on the next search.
+        cached_on_commit = bool(written) and written == len(own)
+        if cached_on_commit:
+            transaction.on_commit(lambda: _cache_own(own, alias), using=alias)
+    if not cached_on_commit:
         vectors.mark_dirty()
         terms.mark_dirty()
     return sorted(stale)
@@ -121,9 +121,9 @@ def _set_vector(doc: SearchDoc, vector: np.ndarray) -> None:
     doc.updated_at = timezone.now()
 
 
-def _cache_own(rows: list[tuple], alias: str) -> None:
-    vectors.cache_for(alias).put([(pk, kind, blob, at) for pk, kind, _, blob, at in rows])
-    terms.counts_for(alias).put([(pk, kind, doc_text) for pk, kind, doc_text, _, _ in rows])
+def _cache_own(docs: list[SearchDoc], alias: str) -> None:
+    vectors.cache_for(alias).put([(d.pk, d.kind, d.embedding, d.updated_at) for d in docs])
+    terms.counts_for(alias).put([(d.pk, d.kind, d.text) for d in docs])
 
 
 def searchdocs_delete(*, kind: str, object_ids: Iterable[int], alias: str = "default") -> int:

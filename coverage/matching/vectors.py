@@ -133,8 +133,7 @@ class VectorCache:
         if gone.any():
             self._kinds[: self._size][gone] = _MASKED
             self.ann_stale += int(gone.sum())
-            self._allowed.clear()
-            self._masks.clear()
+            self._kinds_changed()
         return int(np.count_nonzero(self.kinds == _MASKED))
 
     def _load_changed(self) -> list[int]:
@@ -171,8 +170,7 @@ class VectorCache:
         touched, newest = self._read(wanted, chunked=chunked)
         self.seen_until = max(filter(None, [latest, self.seen_until, newest]), default=None)
         self.settled = False
-        self._allowed.clear()
-        self._masks.clear()
+        self._kinds_changed()
         return touched
 
     def _read(self, rows, *, chunked: bool) -> tuple[list[int], datetime | None]:
@@ -190,8 +188,7 @@ class VectorCache:
                 return
             first_new = self._size
             touched, _ = self._store((d, k, blob, embedding.MODEL_ID, at) for d, k, blob, at in rows)
-            self._allowed.clear()
-            self._masks.clear()
+            self._kinds_changed()
             self._sync_ann(touched, first_new)
 
     def _store(self, values) -> tuple[list[int], datetime | None]:
@@ -313,10 +310,7 @@ class VectorCache:
         key = tuple(sorted(kinds)) if kinds is not None else None
         cached = self._allowed.get(key)
         if cached is None or len(cached[0]) * 8 < self._size:
-            if kinds is None:
-                ok = self.kinds != _MASKED
-            else:
-                ok = np.isin(self.kinds, [_kind_code(k) for k in kinds])
+            ok = ~self._excluded(kinds)
             cached = (np.packbits(ok, bitorder="little"), int(ok.sum()))
             self._allowed[key] = cached
         return cached
@@ -346,6 +340,11 @@ class VectorCache:
                 order = np.argsort(-sims, kind="stable")[:limit]
                 return [(int(self._ids[rows[i]]), float(sims[i])) for i in order]
         return self._exact(query, limit=limit, kinds=kinds)
+
+    def _kinds_changed(self) -> None:
+        """Rows were added, overwritten or masked: the per-kinds row sets are computed again."""
+        self._allowed.clear()
+        self._masks.clear()
 
     def _excluded(self, kinds: tuple[str, ...] | None) -> np.ndarray:
         """Rows a search may not return, kept until the rows change (a search at 100k rows
