@@ -80,7 +80,9 @@ class VectorCache:
         self.stamp_of: dict[int, datetime] = {}
         self.seen_until: datetime | None = None
         self.settled = False  # every row stamped up to seen_until is committed and read
-        self.loaded_at = 0.0
+        # None until the first full read: ``time.monotonic()`` counts from boot, so on a
+        # machine up for less than FULL_RELOAD_SECONDS no number would make that read due.
+        self.loaded_at: float | None = None
         self.checked_at = 0.0
         self.ann: ann.IvfIndex | None = None
         self.ann_stale = 0
@@ -114,8 +116,8 @@ class VectorCache:
             return
         with self._lock:
             self.checked_at = time.monotonic()
-            if time.monotonic() - self.loaded_at > FULL_RELOAD_SECONDS:
-                if not self.loaded_at or self._mask_deleted() > COMPACT_SHARE * self._size:
+            if self.loaded_at is None or time.monotonic() - self.loaded_at > FULL_RELOAD_SECONDS:
+                if self.loaded_at is None or self._mask_deleted() > COMPACT_SHARE * self._size:
                     self._reset()
                 self.loaded_at = time.monotonic()
             first_new = self._size
@@ -184,7 +186,7 @@ class VectorCache:
         """Rows this process has just committed with their vectors (doc id, kind, stored
         blob, ``updated_at``): cached at once, so no search reads them back."""
         with self._lock:
-            if not self.loaded_at:  # not loaded yet: the first refresh reads everything
+            if self.loaded_at is None:  # not loaded yet: the first refresh reads everything
                 return
             first_new = self._size
             touched, _ = self._store((d, k, blob, embedding.MODEL_ID, at) for d, k, blob, at in rows)

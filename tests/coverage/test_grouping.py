@@ -122,6 +122,22 @@ def test_a_vector_written_with_its_row_is_searchable_at_once_and_read_back_never
     assert not any('"embedding"' in q["sql"] for q in queries.captured_queries)  # no blob re-read
 
 
+def test_a_repeat_right_after_its_first_claim_joins_it_on_a_machine_just_booted(monkeypatch):
+    """The process's clock counts from boot: a few seconds after it, each claim's vector is
+    still cached as it commits, so the next claim finds it without waiting for a refresh."""
+    import time
+
+    from core import embedding
+
+    if not embedding.available():
+        pytest.fail("the embedding extra is needed here (requirements-embeddings.txt)")
+    real, started = time.monotonic, time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: 30.0 + (real() - started))
+    waiting, nurses = grouped(WAITING), grouped(NURSES)
+    assert grouped(WAITING_AGAIN).same_as_id == waiting.pk
+    assert grouped(NURSES_AGAIN).same_as_id == nurses.pk
+
+
 def test_another_person_in_the_same_place_is_only_suggested():
     first = grouped("Police say Smith lied to the council about the school budget.")
     other = grouped("Police say Jones lied to the council about the school budget.")
