@@ -14,6 +14,7 @@ that returns nothing in the common case.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import Counter
@@ -33,7 +34,7 @@ class TermCounts:
         self.counts: Counter[str] = Counter()
         self.docs = 0
         self.last_id = 0
-        self.checked_at = 0.0
+        self.checked_at = -math.inf
         self._counted: set[int] = set()  # rows past last_id counted already (``put``)
         self._lock = threading.Lock()
 
@@ -90,7 +91,7 @@ def counts_for(alias: str = "default") -> TermCounts:
 def mark_dirty() -> None:
     """This process stored grouping entries: the next refresh reads them."""
     for cache in _caches.values():
-        cache.checked_at = 0.0
+        cache.checked_at = -math.inf
 
 
 def clear_caches() -> None:

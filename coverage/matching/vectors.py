@@ -18,6 +18,7 @@ faiss the search stays exact (logged once).
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from datetime import datetime, timedelta
@@ -80,10 +81,10 @@ class VectorCache:
         self.stamp_of: dict[int, datetime] = {}
         self.seen_until: datetime | None = None
         self.settled = False  # every row stamped up to seen_until is committed and read
-        # None until the first full read: ``time.monotonic()`` counts from boot, so on a
-        # machine up for less than FULL_RELOAD_SECONDS no number would make that read due.
-        self.loaded_at: float | None = None
-        self.checked_at = 0.0
+        # ``time.monotonic()`` counts from boot, so "never" is no number: a zero would not
+        # be due on a machine up for less than FULL_RELOAD_SECONDS (or REFRESH_SECONDS).
+        self.loaded_at: float | None = None  # None until the first full read
+        self.checked_at = -math.inf
         self.ann: ann.IvfIndex | None = None
         self.ann_stale = 0
         self.ann_build_seconds: float | None = None
@@ -291,7 +292,7 @@ class VectorCache:
         build = self._build
         if build is not None:
             build.join(timeout)
-            self.checked_at = 0.0
+            self.checked_at = -math.inf
             self.refresh()
 
     def ann_stats(self) -> str:
@@ -412,7 +413,7 @@ def cache_for(alias: str = "default") -> VectorCache:
 def mark_dirty() -> None:
     """This process changed SearchDoc rows: the next search re-reads them."""
     for cache in _caches.values():
-        cache.checked_at = 0.0
+        cache.checked_at = -math.inf
 
 
 def clear_caches() -> None:
