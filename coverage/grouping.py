@@ -14,7 +14,9 @@ nearest (``coverage.matching.grouping.probability``) and lets
 Then the claim itself is indexed (with the vector computed here, so the next claim finds
 it at once) and ``grouped_at`` is set; all of that in one transaction, so a worker killed
 mid-way leaves the claim ungrouped for the sweep, never half-grouped. Running it again
-for a grouped claim does nothing.
+for a grouped claim does nothing. The search and the writes hold the grouping lock
+(``_one_at_a_time``), so claims arriving together, on any worker, are compared with each
+other in turn.
 
 Similarity is a probability from the cosine of the MiniLM vectors and the cosine of the
 content words weighted by their rarity among the stored claims (``grouping.probability``,
@@ -24,11 +26,12 @@ content-word overlap alone, of the lexical candidates.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core import embedding
@@ -40,6 +43,10 @@ from factcheck.services.grouping import claim_join
 
 logger = logging.getLogger(__name__)
 CANDIDATES = 10
+# The advisory lock key of ``_one_at_a_time`` (a fixed signed 64-bit number).
+GROUPING_LOCK = int.from_bytes(
+    hashlib.blake2b(b"coverage:grouping", digest_size=8).digest(), "big", signed=True
+)
 
 
 @dataclass(frozen=True)
@@ -75,21 +82,23 @@ def claim_group(
     query = prepared(claim.text)
     vector = embedding.embed([query])[0] if embedding.available() else None
     mine = grouping.signals(claim.text)
-    counts = terms.counts_for()
-    counts.refresh()
-    candidates = _candidates(claim, query, vector, mine, counts.idf(mine.terms))
     stated = compare.facts(query)
-    chosen = grouping.choose(
-        [(similarity, theirs.words) for _, similarity, theirs in candidates],
-        lambda i: compare.differences(stated, prepared(candidates[i][0].text)),
-        words=mine.words,
-        thresholds=thresholds,
-        lexical=vector is None,
-    )
     with transaction.atomic():
+        _one_at_a_time()
         locked = Claim.objects.select_for_update().filter(pk=claim_id).first()
         if locked is None or locked.grouped_at is not None:
             return GroupResult("done" if locked else "gone", locked.same_as_id if locked else None)
+        # Every claim grouped before this one has committed: the caches read it now.
+        counts = terms.counts_for()
+        counts.refresh(force=True)
+        candidates = _candidates(locked, query, vector, mine, counts.idf(mine.terms))
+        chosen = grouping.choose(
+            [(similarity, theirs.words) for _, similarity, theirs in candidates],
+            lambda i: compare.differences(stated, prepared(candidates[i][0].text)),
+            words=mine.words,
+            thresholds=thresholds,
+            lexical=vector is None,
+        )
         result = GroupResult("canonical")
         if chosen is not None and chosen[1].outcome is not None:
             member = candidates[chosen[0]][0]
@@ -97,6 +106,21 @@ def claim_group(
         _index(locked, query, vector)
         Claim.objects.filter(pk=claim_id).update(grouped_at=timezone.now())
     return result
+
+
+def _one_at_a_time() -> None:
+    """Hold the grouping lock until this transaction ends (PostgreSQL; elsewhere nothing).
+
+    Two workers grouping two tips of one rumour at the same moment would each search before
+    the other's claim is stored, and both stay canonical. Under the lock a claim is compared
+    with every claim grouped before it, by any process. It is held for the search and the
+    writes only (the embedding is computed before), and goes with the transaction, so a
+    worker killed mid-way releases it. SQLite runs one writer at a time and the default
+    setup groups in the web process (Celery eager).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GROUPING_LOCK])
 
 
 def _apply(claim_id: int, canonical_id: int, decision: grouping.Decision) -> GroupResult:
@@ -119,7 +143,7 @@ def _candidates(
     is (``grouping.probability``, or the overlap alone without vectors), and their signals."""
     if vector is not None:
         cache = vectors.cache_for()
-        cache.refresh()
+        cache.refresh(force=True)
         hits = cache.search(vector, limit=CANDIDATES, kinds=(SearchKind.APPEARANCE,))
     else:
         lexical = backends.lexical_search(query, limit=CANDIDATES, kinds=(SearchKind.APPEARANCE,))

@@ -38,8 +38,9 @@ class TermCounts:
         self._counted: set[int] = set()  # rows past last_id counted already (``put``)
         self._lock = threading.Lock()
 
-    def refresh(self) -> None:
-        if time.monotonic() - self.checked_at < REFRESH_SECONDS:
+    def refresh(self, *, force: bool = False) -> None:
+        """Count the rows stored since, at most once per ``REFRESH_SECONDS`` unless ``force``."""
+        if not force and time.monotonic() - self.checked_at < REFRESH_SECONDS:
             return
         with self._lock:
             self.checked_at = time.monotonic()

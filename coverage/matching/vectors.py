@@ -111,16 +111,18 @@ class VectorCache:
         """No vector is stored: a dense search finds nothing and no candidate has a cosine."""
         return self._size == 0
 
-    def refresh(self) -> None:
-        """Pick up changed rows, at most once per ``REFRESH_SECONDS`` unless marked dirty."""
-        if time.monotonic() - self.checked_at < REFRESH_SECONDS:
+    def refresh(self, *, force: bool = False) -> None:
+        """Pick up changed rows, at most once per ``REFRESH_SECONDS`` unless marked dirty
+        or ``force``d (a reader that must see every row committed before it)."""
+        if not force and time.monotonic() - self.checked_at < REFRESH_SECONDS:
             return
         with self._lock:
-            self.checked_at = time.monotonic()
-            if self.loaded_at is None or time.monotonic() - self.loaded_at > FULL_RELOAD_SECONDS:
+            checked = time.monotonic()
+            if self.loaded_at is None or checked - self.loaded_at > FULL_RELOAD_SECONDS:
                 if self.loaded_at is None or self._mask_deleted() > COMPACT_SHARE * self._size:
                     self._reset()
-                self.loaded_at = time.monotonic()
+                self.loaded_at = checked
+            self.checked_at = checked  # after a reset, which forgets it
             first_new = self._size
             touched = self._load_changed()
             self._sync_ann(touched, first_new)
