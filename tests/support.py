@@ -1,6 +1,7 @@
 """Small helpers shared by tests that wait on other processes (workers, browsers)."""
 
 import re
+import threading
 import time
 
 # Debian's chromium as root on a machine with no outside network: no sandbox, and no
@@ -24,6 +25,24 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.1) -> bool:
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def contender(call) -> tuple[threading.Thread, list]:
+    """A thread (not started) that runs ``call`` on a database connection of its own, and the
+    list its result, or the exception it raised, lands in."""
+    from django.db import connections
+
+    outcome: list = []
+
+    def run():
+        try:
+            outcome.append(call())
+        except Exception as exc:  # noqa: BLE001 - the caller's assertions report it
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    return threading.Thread(target=run), outcome
 
 
 def pg_lock_waiters() -> int:

@@ -8,11 +8,8 @@ must then find the first claim: without the lock it searches before that commit,
 without a fresh read of the index after the lock its caches skip the new row.
 """
 
-import threading
-import time
-
 import pytest
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core import embedding
@@ -21,7 +18,7 @@ from coverage.matching import terms, vectors
 from coverage.models import SearchDoc, SearchKind
 from factcheck.models import Claim
 from tests import factories
-from tests.support import pg_lock_waiters
+from tests.support import contender, pg_lock_waiters, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -36,24 +33,11 @@ def test_a_repeat_grouped_while_its_first_claim_is_being_stored_joins_it():
     first, repeat = factories.ClaimFactory(text=FIRST), factories.ClaimFactory(text=REPEAT)
     vectors.cache_for().refresh(force=True)  # both caches read a moment ago
     terms.counts_for().refresh(force=True)
-    outcome: list = []
-
-    def contender():
-        try:
-            outcome.append(grouping.claim_group(claim_id=repeat.pk))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions
-            outcome.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=contender)
+    thread, outcome = contender(lambda: grouping.claim_group(claim_id=repeat.pk))
     with transaction.atomic():
         grouping._one_at_a_time()
         thread.start()
-        deadline = time.monotonic() + 20
-        while pg_lock_waiters() < 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert pg_lock_waiters() == 1, "the contender never waited on the grouping lock"
+        assert wait_for(lambda: pg_lock_waiters() == 1, timeout=20), "the contender never waited on the lock"
         text = grouping.prepared(FIRST)
         SearchDoc.objects.create(
             kind=SearchKind.APPEARANCE,

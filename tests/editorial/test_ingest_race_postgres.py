@@ -5,16 +5,13 @@ nothing and its insert waits on the key; only when PostgreSQL shows it waiting d
 test commit. Without handling, the contender's insert fails on the unique key.
 """
 
-import threading
-import time
-
 import pytest
-from django.db import connections, transaction
+from django.db import transaction
 
 from editorial.importers import ArticleData
 from editorial.models import Article
 from editorial.services import article_ingest
-from tests.support import pg_lock_waiters
+from tests.support import contender, pg_lock_waiters, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -31,24 +28,11 @@ def _data(body: str) -> ArticleData:
 
 @pytest.mark.parametrize(("body", "expected"), [("Two.", "unchanged"), ("Two, updated.", "updated")])
 def test_the_worker_that_loses_the_insert_takes_the_stored_row(body, expected):
-    outcome: list = []
-
-    def contender():
-        try:
-            outcome.append(article_ingest(data=_data(body)))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions
-            outcome.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=contender)
+    thread, outcome = contender(lambda: article_ingest(data=_data(body)))
     with transaction.atomic():
         first = article_ingest(data=_data("Two."))
         thread.start()
-        deadline = time.monotonic() + 20
-        while pg_lock_waiters() < 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert pg_lock_waiters() == 1, "the contender never waited on the key"
+        assert wait_for(lambda: pg_lock_waiters() == 1, timeout=20), "the contender never waited on the key"
     thread.join(20)
 
     assert first.status == "imported"
