@@ -115,8 +115,9 @@ def _one_at_a_time() -> None:
     the other's claim is stored, and both stay canonical. Under the lock a claim is compared
     with every claim grouped before it, by any process. It is held for the search and the
     writes only (the embedding is computed before), and goes with the transaction, so a
-    worker killed mid-way releases it. SQLite runs one writer at a time and the default
-    setup groups in the web process (Celery eager).
+    worker killed mid-way releases it. SQLite, the embedded default of one process, takes no
+    lock: there two requests grouping at the same instant can both stay canonical, and an
+    editor merges them.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
