@@ -294,8 +294,7 @@ class VectorCache:
         build = self._build
         if build is not None:
             build.join(timeout)
-            self.checked_at = -math.inf
-            self.refresh()
+            self.refresh(force=True)
 
     def ann_stats(self) -> str:
         """One line for benchmarks and logs: which dense search runs and what it cost."""

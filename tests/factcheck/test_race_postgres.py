@@ -5,18 +5,15 @@ rather than lucky, the test holds the claim's row lock itself, starts both conte
 waits until PostgreSQL shows both blocked on that lock, and only then lets go.
 """
 
-import threading
-import time
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from factcheck import workflow
 from factcheck.models import Claim, ReviewEvent
 from factcheck.services.verdicts import VerdictEditRefused, verdict_save
 from factcheck.workflow import TransitionNotAllowed, WorkflowError
 from tests.factories import EditorFactory, FactCheckerFactory, claim_in_state
-from tests.support import pg_lock_waiters
+from tests.support import contender, pg_lock_waiters, wait_for
 
 pytestmark = [
     pytest.mark.postgres,
@@ -37,33 +34,24 @@ def _activity() -> list:
 
 def _race(claim_id: int, attempts: list) -> list:
     """Run each ``attempt(claim)`` in its own thread while this connection holds the row lock."""
-    outcomes: list = [None] * len(attempts)
-
-    def contender(i, attempt):
-        try:
-            outcomes[i] = attempt(Claim.objects.get(pk=claim_id))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=contender, args=(i, a)) for i, a in enumerate(attempts)]
+    made = [
+        contender(lambda attempt=attempt: attempt(Claim.objects.get(pk=claim_id))) for attempt in attempts
+    ]
+    threads = [thread for thread, _ in made]
     try:
         with transaction.atomic():
             Claim.objects.select_for_update().get(pk=claim_id)
             for thread in threads:
                 thread.start()
-            deadline = time.monotonic() + 30
-            while pg_lock_waiters() < len(attempts):
-                assert time.monotonic() < deadline, f"contenders never queued on the lock: {_activity()}"
-                time.sleep(0.02)
+            queued = wait_for(lambda: pg_lock_waiters() >= len(attempts), timeout=30, interval=0.02)
+            assert queued, f"contenders never queued on the lock: {_activity()}"
     finally:
         # Even on failure: no thread may outlive the test (the flush would deadlock with it).
         for thread in threads:
             if thread.is_alive() or thread.ident:
                 thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+    return [outcome[0] if outcome else None for _, outcome in made]
 
 
 @pytest.mark.parametrize(
