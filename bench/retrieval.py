@@ -23,13 +23,16 @@ searches only (about 1-2 minutes instead of 5-20 on two busy cores).
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -158,18 +161,72 @@ def _records(collection: list[dict]):
             claim_reviewed=row["claim"] or title,
             title=title,
             claimant=(row.get("speaker") or "")[:300],
-            review_date=_date(row.get("date")),
+            **_item_dates(row),
         )
 
 
-def _date(value):
-    """A collection's ``date`` field (ISO, possibly with a time) as a date, or None."""
-    from datetime import date
+_MONTHS = list(calendar.month_name)[1:]
+_MONTH = "|".join(_MONTHS)
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}}) ({_MONTH}) ((?:19|20)\d\d)\b")
+_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH}) (\d{{1,2}}), ((?:19|20)\d\d)\b")
+# An embedded tweet ends with its byline: "— Name (@handle) January 6, 2020".
+_BYLINE_DATE = re.compile(rf"\(@\w+\)\s+({_MONTH}) (\d{{1,2}}), ((?:19|20)\d\d)\s*$")
 
+
+def _date(value):
+    """A date written as the collections write them, or None.
+
+    ISO ("2019-10-22", possibly with a time), "26 May 2015" (Snopes) or "stated on
+    October 22, 2019 in a speech" (PolitiFact: the day the claim was made).
+    """
+    if not value:
+        return None
+    value = str(value)
     try:
-        return date.fromisoformat(str(value)[:10]) if value else None
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    if m := _DAY_MONTH_YEAR.search(value):
+        day, month, year = m.groups()
+    elif m := _MONTH_DAY_YEAR.search(value):
+        month, day, year = m.groups()
+    else:
+        return None
+    try:
+        return date(int(year), _MONTHS.index(month) + 1, int(day))
     except ValueError:
         return None
+
+
+def _item_dates(row: dict) -> dict:
+    """The collection's ``date`` as the review date, or as the claim's date when it says
+    when the claim was stated (PolitiFact)."""
+    value = row.get("date")
+    field = "claim_date" if str(value or "").lower().startswith("stated on") else "review_date"
+    return {field: _date(value)}
+
+
+def _query_date(query: dict):
+    """When the query's claim appeared, as an article's publication date would say.
+
+    A ``date`` field when the set has one; a debate line: the debate's day (its id starts
+    with it, "20121023_third_presidential_debate"); a tweet: its byline's date.
+    """
+    if query.get("date"):
+        return _date(query["date"])
+    debate = str(query.get("debate") or "")
+    if len(debate) >= 8 and debate[:8].isdigit():
+        try:
+            return date(int(debate[:4]), int(debate[4:6]), int(debate[6:8]))
+        except ValueError:
+            return None
+    if m := _BYLINE_DATE.search(query.get("text") or ""):
+        month, day, year = m.groups()
+        try:
+            return date(int(year), _MONTHS.index(month) + 1, int(day))
+        except ValueError:
+            return None
+    return None
 
 
 def _build_index(collection: list[dict]) -> tuple[dict[int, str], float, int]:
@@ -303,6 +360,7 @@ def _run(args) -> int:
                 context=context,
                 claimant=speaker,
                 rerank=rerank,
+                as_of=_query_date(q),
             )
             latencies.append((time.perf_counter() - started) * 1000)
             for m in matches:
@@ -323,6 +381,7 @@ def _run(args) -> int:
                     context=context,
                     claimant=speaker,
                     rerank=False,
+                    as_of=_query_date(q),
                 )
                 first_latencies.append((time.perf_counter() - started) * 1000)
                 for m in first:
@@ -405,12 +464,14 @@ def _time_reranker() -> list[float]:
 
 def _candidate_line(query: dict, claimant: str, matches, claim_of: dict[int, str]) -> str:
     """One query and its first-stage candidates, as ``coverage.matching.learn`` reads them."""
+    when = _query_date(query)
     return json.dumps(
         {
             "qid": query["id"],
             "text": query["text"],
             "claimant": claimant,
             "topic": query.get("debate", ""),
+            "as_of": when.isoformat() if when else None,
             "candidates": [
                 {
                     "doc": claim_of[m.object_id],

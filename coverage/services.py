@@ -241,7 +241,7 @@ def _sync_kind(kind: str, items) -> list[int]:
 def claim_match_by_id(*, claim_id: int) -> int:
     """Match one claim by id (the task's work): index its article as prior coverage for
     later claims (a no-op once indexed), then store its suggestions; how many were stored."""
-    claim = Claim.objects.filter(pk=claim_id).first()
+    claim = Claim.objects.select_related("article").filter(pk=claim_id).first()
     if claim is None:
         logger.info("Claim %s is gone; nothing to match", claim_id)
         return 0
@@ -259,7 +259,9 @@ def claim_match(*, claim: Claim, limit: int | None = None) -> list[CoverageMatch
     limit = limit or settings.FACTCHECK_MATCH_KEEP
     matches = [
         m
-        for m in search(claim.text, claimant=claim.claimant, limit=limit + 5)
+        for m in search(
+            claim.text, claimant=claim.claimant, limit=limit + 5, as_of=timezone.localdate(claim.seen_at)
+        )
         if m.strength and not _is_self(claim, m)
     ]
     wanted = {(m.kind, m.object_id): m for m in matches[:limit]}

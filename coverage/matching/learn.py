@@ -18,6 +18,7 @@ import hashlib
 import json
 import statistics
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import product
 from pathlib import Path
 
@@ -86,7 +87,8 @@ def read_candidates(path: Path, qrels: Path, dataset: str) -> list[Query]:
             if qid not in relevant:
                 continue
             pairs = [rerank.Pair.from_dict(c) for c in row["candidates"]]
-            vectors = [f.values for f in rerank.features(row["text"], row.get("claimant", ""), pairs)]
+            as_of = date.fromisoformat(row["as_of"]) if row.get("as_of") else None
+            vectors = [f.values for f in rerank.features(row["text"], row.get("claimant", ""), pairs, as_of)]
             out.append(
                 Query(
                     qid=qid,

@@ -18,6 +18,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +57,10 @@ FEATURE_NAMES: tuple[str, ...] = (
     "fig_agree",
     "length_ratio",
     "has_date",
+    "age_days",
+    "age_gap",
 )
+UNKNOWN_AGE = -1.0  # either date missing: below every known age (log1p of days is >= 0)
 
 
 @dataclass(frozen=True)
@@ -125,8 +129,27 @@ def _claimant(query_claimant: str, query_terms: frozenset[str], item_claimant: s
     return (1.0 if mine & theirs else -1.0), named
 
 
-def features(query: str, claimant: str, pairs: list[Pair]) -> list[PairFeatures]:
-    """One feature vector per pair, in ``FEATURE_NAMES`` order (some relative to the list)."""
+def _age(item_date: str | None, as_of: date | None) -> float:
+    """log(1 + days) between the stored item's date and the claim's, either direction.
+
+    Undirected on purpose: at a desk the earlier check precedes the claim, while in the
+    benchmarks a fact-check usually follows the tweet it quotes; how near the two dates are
+    is what carries over (a rumour and its debunk, a debate line and its check).
+    """
+    if as_of is None or not item_date:
+        return UNKNOWN_AGE
+    try:
+        return math.log1p(abs((date.fromisoformat(item_date[:10]) - as_of).days))
+    except ValueError:
+        return UNKNOWN_AGE
+
+
+def features(query: str, claimant: str, pairs: list[Pair], as_of: date | None = None) -> list[PairFeatures]:
+    """One feature vector per pair, in ``FEATURE_NAMES`` order (some relative to the list).
+
+    ``as_of`` is the claim's date (its article's, or when the tip came in); without it the
+    age features say "unknown".
+    """
     q_terms = _terms(query)
     q_words = max(1, _words(query))
     q_figures, q_names = figures.figures(query), figures.entities(query)
@@ -134,8 +157,10 @@ def features(query: str, claimant: str, pairs: list[Pair]) -> list[PairFeatures]
     best = cosines[0] if cosines else 0.0
     top_score = max((p.score for p in pairs), default=0.0)
     top_fused = max((p.fused for p in pairs), default=0.0)
+    ages = [_age(p.item_date, as_of) for p in pairs]
+    nearest = min((a for a in ages if a != UNKNOWN_AGE), default=UNKNOWN_AGE)
     out = []
-    for p in pairs:
+    for p, age in zip(pairs, ages, strict=True):
         c_terms, t_terms = _terms(p.text), _terms(p.context)
         both = f"{p.text} {p.context}"
         cmp = figures.compare_figures(q_figures, figures.figures(both))
@@ -168,6 +193,8 @@ def features(query: str, claimant: str, pairs: list[Pair]) -> list[PairFeatures]
             float(cmp.agrees),
             math.log(max(1, _words(p.text)) / q_words),
             1.0 if p.item_date else 0.0,
+            age,
+            age - nearest if age != UNKNOWN_AGE else UNKNOWN_AGE,
         )
         out.append(PairFeatures(values, cmp))
     return out

@@ -85,6 +85,7 @@ def search(
     tuning: ranking.Tuning = ranking.DEFAULT_TUNING,
     rerank: bool = True,
     judge: bool = True,
+    as_of: date | None = None,
 ) -> list[Match]:
     """Prior coverage for ``query``, best first.
 
@@ -95,7 +96,9 @@ def search(
     ``kinds`` restricts the result to some ``SearchKind`` values; by default every kind of
     prior coverage (``PRIOR_KINDS``: not the grouping entries). ``judge=False`` leaves out
     each match's ``strength`` and ``differences`` (the figures of the two texts compared),
-    for a caller that shows neither; the order and the scores are the same.
+    for a caller that shows neither; the order and the scores are the same. ``as_of`` is
+    the claim's date (its article's publication, or when the tip came in): the re-ranker
+    weighs how near a stored item's date is to it; without it that feature is "unknown".
     """
     query = text.clean(query)
     if not query:
@@ -125,7 +128,7 @@ def search(
     fused = ranking.fuse(lexical, dense, cosine_of=cosine_of, tuning=tuning)[:keep]
     matches = _materialise(fused, query=query, alias=alias, tuning=tuning)
     if model is not None:
-        matches = _rerank(model, matches, query=query, claimant=claimant, tuning=tuning)
+        matches = _rerank(model, matches, query=query, claimant=claimant, as_of=as_of)
     elif rerank and not semantic:
         _note_once("lexical", "re-ranker off: it needs the embedding extra; first stage only")
     if not judge:
@@ -186,13 +189,13 @@ def reset_reranker() -> None:
         _noted.clear()
 
 
-def _rerank(model: rerank.Reranker, matches: list[Match], *, query, claimant, tuning) -> list[Match]:
+def _rerank(model: rerank.Reranker, matches: list[Match], *, query, claimant, as_of) -> list[Match]:
     """Re-order the top ``model.depth`` by the model; its calibrated probability is the score."""
     head, tail = matches[: model.depth], matches[model.depth :]
     if not head:
         return matches
     pairs = [rerank.Pair.from_dict(m.pair_inputs()) for m in head]
-    feats = rerank.features(query, claimant, pairs)
+    feats = rerank.features(query, claimant, pairs, as_of=as_of)
     raw = model.raw(np.array([f.values for f in feats]))
     prob = model.probability(raw)
     order = sorted(range(len(head)), key=lambda i: (-raw[i], i))

@@ -247,3 +247,35 @@ def test_train_matcher_adds_the_desk_decisions_when_asked(tmp_path, capsys, edit
     assert "desk decisions: 1 claim(s)" in capsys.readouterr().out
     assert rerank.load(tmp_path / "plain.json").meta["desk_decisions"] == 0
     assert rerank.load(tmp_path / "desk.json").meta["desk_decisions"] == 1
+
+
+def _pair(item_date):
+    return rerank.Pair(
+        rank=1,
+        score=0.5,
+        cosine=0.6,
+        lexical_rank=1,
+        dense_rank=1,
+        fused=0.5,
+        lexical_rel=1.0,
+        text="Crime fell last year",
+        item_date=item_date,
+    )
+
+
+def _ages(as_of, dates):
+    got = rerank.features("Crime fell last year", "", [_pair(d) for d in dates], as_of=as_of)
+    at = rerank.FEATURE_NAMES.index("age_days")
+    return [(round(f.values[at], 4), round(f.values[at + 1], 4)) for f in got]
+
+
+def test_the_age_features_say_how_near_a_check_is_to_the_claim_in_either_direction():
+    from datetime import date
+
+    got = _ages(date(2020, 1, 10), ["2020-01-07", "2020-01-13", "2018-12-01", None])
+    near_before, near_after, old, undated = got
+    assert near_before == near_after, "three days before and three days after are as near"
+    assert near_before[1] == 0.0, "the nearest check of the list is the reference"
+    assert old[0] > near_before[0] and old[1] > 0.0
+    assert undated == (rerank.UNKNOWN_AGE, rerank.UNKNOWN_AGE)
+    assert _ages(None, ["2020-01-07"]) == [(rerank.UNKNOWN_AGE, rerank.UNKNOWN_AGE)], "no claim date"
