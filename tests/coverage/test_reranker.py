@@ -279,3 +279,60 @@ def test_the_age_features_say_how_near_a_check_is_to_the_claim_in_either_directi
     assert old[0] > near_before[0] and old[1] > 0.0
     assert undated == (rerank.UNKNOWN_AGE, rerank.UNKNOWN_AGE)
     assert _ages(None, ["2020-01-07"]) == [(rerank.UNKNOWN_AGE, rerank.UNKNOWN_AGE)], "no claim date"
+
+
+def _import_twice_checked():
+    """The same claim checked by two publishers four years apart; (2016 id, 2020 id)."""
+    from datetime import date
+
+    from coverage.claimreview import ClaimReviewRecord
+    from coverage.matching.index import searchdocs_embed
+    from coverage.models import PriorFactCheck
+    from coverage.services import prior_factchecks_import
+
+    claim = "Drinking bleach cures the coronavirus."
+    records = [
+        ClaimReviewRecord(
+            url=f"https://checker{year}.example/bleach",
+            claim_reviewed=claim,
+            title="Can you cure COVID-19 by drinking bleach?",
+            rating_text="False",
+            review_date=date(year, 3, 1),
+        )
+        for year in (2016, 2020)
+    ]
+    report = prior_factchecks_import(records=records)
+    searchdocs_embed(doc_ids=report.stale_doc_ids)
+    _import(CHECKS[:2])
+    by_year = {p.review_date.year: p.pk for p in PriorFactCheck.objects.exclude(review_date__year=2024)}
+    return by_year[2016], by_year[2020]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [2016, 2020])
+def test_of_two_checks_of_one_claim_the_one_nearest_the_claims_date_ranks_first(year):
+    from datetime import date
+
+    reset_reranker()
+    ids = dict(zip((2016, 2020), _import_twice_checked(), strict=True))
+    query = "A post says you can cure the coronavirus by drinking bleach"
+    matches = search(query, limit=3, as_of=date(year, 3, 4))
+    assert [m.object_id for m in matches[:2]] == [ids[year], ids[4036 - year]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [2016, 2020])
+def test_a_claim_is_matched_as_of_the_day_its_article_was_published(year):
+    import datetime as dt
+
+    from coverage.models import CoverageMatch
+    from coverage.services import claim_match_by_id
+    from tests.factories import ArticleFactory, ClaimFactory
+
+    reset_reranker()
+    ids = dict(zip((2016, 2020), _import_twice_checked(), strict=True))
+    article = ArticleFactory(published_at=dt.datetime(year, 3, 3, 9, 0, tzinfo=dt.UTC))
+    claim = ClaimFactory(article=article, text="A post says you can cure the coronavirus by drinking bleach")
+    claim_match_by_id(claim_id=claim.pk)
+    best = CoverageMatch.objects.filter(claim=claim).order_by("rank").first()
+    assert best is not None and best.prior_factcheck_id == ids[year]
