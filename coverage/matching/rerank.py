@@ -5,7 +5,8 @@ module re-orders its top ``depth`` candidates with a LambdaMART model (LightGBM,
 trained offline by ``coverage.matching.learn`` through ``manage.py train_matcher``) over
 features of each (claim, candidate) pair: the first stage's scores and ranks, word
 overlap with the stored claim and with its title separately, claimant agreement, names,
-figures and dates that agree or differ (``figures``), the length ratio. The model ships
+figures and dates that agree or differ (``figures``), the length ratio, and how near the
+candidate's date lies to the claim's against the other candidates'. The model ships
 as a small JSON file of its trees, evaluated here with numpy, so serving needs neither
 LightGBM nor scikit-learn. Its raw score becomes a 0..1 probability through a logistic
 calibration fitted on out-of-fold predictions of the train splits.
@@ -57,10 +58,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     "fig_agree",
     "length_ratio",
     "has_date",
-    "age_days",
     "age_gap",
 )
-UNKNOWN_AGE = -1.0  # either date missing: below every known age (log1p of days is >= 0)
+UNKNOWN_AGE = -1.0  # either date missing: below every known gap (which is >= 0)
 
 
 @dataclass(frozen=True)
@@ -147,8 +147,10 @@ def _age(item_date: str | None, as_of: date | None) -> float:
 def features(query: str, claimant: str, pairs: list[Pair], as_of: date | None = None) -> list[PairFeatures]:
     """One feature vector per pair, in ``FEATURE_NAMES`` order (some relative to the list).
 
-    ``as_of`` is the claim's date (its article's, or when the tip came in); without it the
-    age features say "unknown".
+    ``as_of`` is the claim's date (its article's, or when the tip came in). ``age_gap`` is
+    how much further from it a candidate's date lies than the nearest-dated candidate's
+    (log days): it orders checks that fit alike, and a lone check is not marked down for
+    its age (that stays the rule of ``ranking.strength``). Unknown without either date.
     """
     q_terms = _terms(query)
     q_words = max(1, _words(query))
@@ -193,7 +195,6 @@ def features(query: str, claimant: str, pairs: list[Pair], as_of: date | None = 
             float(cmp.agrees),
             math.log(max(1, _words(p.text)) / q_words),
             1.0 if p.item_date else 0.0,
-            age,
             age - nearest if age != UNKNOWN_AGE else UNKNOWN_AGE,
         )
         out.append(PairFeatures(values, cmp))

@@ -7,9 +7,11 @@ the order.
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from core.compiled import CompiledRows
 from coverage.matching import search
@@ -29,9 +31,16 @@ class Hit:
     score: float
 
 
-def claims_search(*, text: str, limit: int, min_score: float | None = None) -> list[dict]:
-    """Ranked rows for the API, at most ``limit``, best first (bounded: 5 queries)."""
-    hits = [h for h in _rank(text, limit=limit * 2) if min_score is None or h.score >= min_score]
+def claims_search(
+    *, text: str, limit: int, min_score: float | None = None, as_of: date | None = None
+) -> list[dict]:
+    """Ranked rows for the API, at most ``limit``, best first (bounded: 5 queries).
+
+    The claim is taken as seen on ``as_of`` (default today): of two checks that fit it
+    alike, the re-ranker prefers the one nearer that day.
+    """
+    as_of = as_of or timezone.localdate()
+    hits = [h for h in _rank(text, limit=limit * 2, as_of=as_of) if min_score is None or h.score >= min_score]
     ours = factcheck_search_rows([h.object_id for h in hits if h.kind == OURS])
     prior = {p["id"]: p for p in _prior_rows.rows([h.object_id for h in hits if h.kind == PRIOR])}
     rows = []
@@ -45,28 +54,29 @@ def claims_search(*, text: str, limit: int, min_score: float | None = None) -> l
     return rows
 
 
-def search_key(*, text: str, limit: int, min_score: float | None, version: int) -> str:
+def search_key(*, text: str, limit: int, min_score: float | None, version: int, as_of: date) -> str:
     """One cache key per query as the matcher reads it (``text.clean``, spaces collapsed),
-    limit, minimum score and data version."""
+    limit, minimum score, day and data version."""
     normal = " ".join(clean(text).split())
-    raw = f"{normal}|{limit}|{min_score!r}"
+    raw = f"{normal}|{limit}|{min_score!r}|{as_of.isoformat()}"
     return f"api-search:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def claims_search_cached(*, text: str, limit: int, min_score: float | None, version: int) -> list[dict]:
     """``claims_search``, its rows cached per normalised query and data version (a publish,
     a correction, an unpublish, an import or an index change bumps the version)."""
-    key = search_key(text=text, limit=limit, min_score=min_score, version=version)
+    today = timezone.localdate()
+    key = search_key(text=text, limit=limit, min_score=min_score, version=version, as_of=today)
     rows = cache.get(key)
     if rows is None:
-        rows = claims_search(text=text, limit=limit, min_score=min_score)
+        rows = claims_search(text=text, limit=limit, min_score=min_score, as_of=today)
         cache.set(key, rows, timeout=settings.API_ANSWER_CACHE_SECONDS)
     return rows
 
 
-def _rank(text: str, *, limit: int) -> list[Hit]:
+def _rank(text: str, *, limit: int, as_of: date) -> list[Hit]:
     # The answer shows neither a match's strength nor the figures that differ.
-    matches = search(text, limit=limit, kinds=(OURS, PRIOR), judge=False)
+    matches = search(text, limit=limit, kinds=(OURS, PRIOR), judge=False, as_of=as_of)
     return [Hit(kind=str(m.kind), object_id=int(m.object_id), score=_unit(m.score)) for m in matches]
 
 

@@ -263,22 +263,23 @@ def _pair(item_date):
     )
 
 
-def _ages(as_of, dates):
+def _gaps(as_of, dates):
     got = rerank.features("Crime fell last year", "", [_pair(d) for d in dates], as_of=as_of)
-    at = rerank.FEATURE_NAMES.index("age_days")
-    return [(round(f.values[at], 4), round(f.values[at + 1], 4)) for f in got]
+    at = rerank.FEATURE_NAMES.index("age_gap")
+    return [round(f.values[at], 4) for f in got]
 
 
-def test_the_age_features_say_how_near_a_check_is_to_the_claim_in_either_direction():
+def test_the_age_gap_says_how_much_further_a_check_lies_from_the_claim_than_the_nearest():
     from datetime import date
 
-    got = _ages(date(2020, 1, 10), ["2020-01-07", "2020-01-13", "2018-12-01", None])
-    near_before, near_after, old, undated = got
-    assert near_before == near_after, "three days before and three days after are as near"
-    assert near_before[1] == 0.0, "the nearest check of the list is the reference"
-    assert old[0] > near_before[0] and old[1] > 0.0
-    assert undated == (rerank.UNKNOWN_AGE, rerank.UNKNOWN_AGE)
-    assert _ages(None, ["2020-01-07"]) == [(rerank.UNKNOWN_AGE, rerank.UNKNOWN_AGE)], "no claim date"
+    near_before, near_after, old, undated = _gaps(
+        date(2020, 1, 10), ["2020-01-07", "2020-01-13", "2018-12-01", None]
+    )
+    assert near_before == near_after == 0.0, "three days before and three days after are as near"
+    assert old > 4.0, "400 days against 3: over fifty times as far, on a log scale"
+    assert undated == rerank.UNKNOWN_AGE
+    assert _gaps(None, ["2020-01-07"]) == [rerank.UNKNOWN_AGE], "no claim date"
+    assert _gaps(date(2020, 1, 10), ["2016-01-07"]) == [0.0], "a lone check is not marked down for its age"
 
 
 def _import_twice_checked():

@@ -107,3 +107,27 @@ def test_search_query_count_is_bounded(api, publish, django_assert_max_num_queri
     for limit in (2, 20):
         with django_assert_max_num_queries(12):
             assert api.get(SEARCH, {"q": "vaccines autism", "limit": limit}).status_code == 200
+
+
+def test_of_two_checks_of_one_claim_the_recent_one_comes_first_as_the_claim_is_seen_today(api):
+    from datetime import timedelta
+
+    from coverage.matching.index import searchdocs_embed
+    from coverage.services import search_index_sync
+
+    today = timezone.localdate()
+    old, recent = (
+        factories.PriorFactCheckFactory(
+            url=f"https://checker{n}.example/bleach",
+            claim_reviewed="Drinking bleach cures the coronavirus.",
+            title="Can you cure COVID-19 by drinking bleach?",
+            review_date=today - timedelta(days=days),
+        )
+        for n, days in ((1, 4 * 365), (2, 3))
+    )
+    factories.PriorFactCheckFactory(claim_reviewed="The Great Wall of China is visible from space.")
+    searchdocs_embed(doc_ids=search_index_sync())
+    response = api.get(SEARCH, {"q": "A post says you can cure the coronavirus by drinking bleach"})
+    assert response.status_code == 200, response.content
+    urls = [row["claim_review"]["url"] for row in response.json()["claims"]]
+    assert urls[:2] == [recent.url, old.url]
