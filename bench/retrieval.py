@@ -7,12 +7,15 @@
 1. creates a fresh database of the configured kind (a temporary SQLite file, or a new
    PostgreSQL database next to the one ``DATABASE_URL`` names) and migrates it;
 2. imports the collection as ``PriorFactCheck`` rows through ``prior_factchecks_import``
-   (claim -> claim_reviewed, title -> title, speaker -> claimant), then computes the vectors as
+   (claim -> claim_reviewed, title -> title, speaker -> claimant, date -> review_date, or
+   claim_date when it says when the claim was stated), then computes the vectors as
    the embedding task does: this is the "index build time";
 3. runs ``coverage.matching.search`` for every query (when ``transcripts.jsonl`` sits
    beside the queries, a debate sentence's speaker is passed as its claimant, as the
    match task passes ``Claim.claimant``; previous lines as dense context are off: they
-   lowered MAP on train) and writes ``query_id<TAB>claim_id<TAB>rank<TAB>score``;
+   lowered MAP on train), as of the day the query's claim appeared (``_query_date``, as
+   the match task passes the claim's article date), and writes
+   ``query_id<TAB>claim_id<TAB>rank<TAB>score``;
 4. prints latency p50/p95 and, with ``--qrels``, MAP@1/3/5 from the shared ``score.py``.
 
 Tuning on the train splits: add ``--embedding-cache /tmp/SOMEDIR`` (never a folder in the
