@@ -61,6 +61,12 @@ FEATURE_NAMES: tuple[str, ...] = (
     "age_gap",
 )
 UNKNOWN_AGE = -1.0  # either date missing: below every known gap (which is >= 0)
+DATE_FEATURES = ("age_gap",)  # relative to the claim's day (``level`` evens them out)
+# How far the claim's day may move a candidate in the order, in the model's raw score (a
+# factor of about 23 in odds): a check that fits clearly better is never put below one
+# that only lies nearer in time. Set on product grounds (the benchmarks cannot show that
+# case); what it costs on the train CV: docs/decisions/matching-reranker.md.
+DATE_SHIFT = 2.5
 
 
 @dataclass(frozen=True)
@@ -199,6 +205,22 @@ def features(query: str, claimant: str, pairs: list[Pair], as_of: date | None = 
         )
         out.append(PairFeatures(values, cmp))
     return out
+
+
+def level(rows: np.ndarray) -> np.ndarray:
+    """The feature rows as if every dated candidate lay as near the claim's day as the
+    nearest (undated ones stay unknown)."""
+    out = np.array(rows, dtype=np.float64, copy=True)
+    for name in DATE_FEATURES:
+        column = out[:, FEATURE_NAMES.index(name)]
+        column[column != UNKNOWN_AGE] = 0.0
+    return out
+
+
+def date_ordered(dated: np.ndarray, level: np.ndarray, shift: float = DATE_SHIFT) -> np.ndarray:
+    """The ordering key: each candidate's raw score as if all lay as near the claim's day
+    (``level``), moved towards its score with the real dates by at most ``shift``."""
+    return level + np.clip(dated - level, -shift, shift)
 
 
 class ModelFileError(ValueError):

@@ -190,15 +190,26 @@ def reset_reranker() -> None:
 
 
 def _rerank(model: rerank.Reranker, matches: list[Match], *, query, claimant, as_of) -> list[Match]:
-    """Re-order the top ``model.depth`` by the model; its calibrated probability is the score."""
+    """Re-order the top ``model.depth`` by the model; its calibrated probability is the score.
+
+    The claim's day orders, within bounds, and does not judge: the score (and so
+    ``strong`` / suggested / not shown) is the model's as if every candidate lay as near
+    the claim's day as the nearest (``rerank.level``), and the real dates move a candidate
+    by at most ``rerank.DATE_SHIFT`` of raw score in the order. Otherwise a
+    check of this claim from years ago would score low, or fall below a newer check of
+    another claim, whenever one came up beside it (the training sets' gold is mostly days
+    from the claim).
+    """
     head, tail = matches[: model.depth], matches[model.depth :]
     if not head:
         return matches
     pairs = [rerank.Pair.from_dict(m.pair_inputs()) for m in head]
     feats = rerank.features(query, claimant, pairs, as_of=as_of)
-    raw = model.raw(np.array([f.values for f in feats]))
-    prob = model.probability(raw)
-    order = sorted(range(len(head)), key=lambda i: (-raw[i], i))
+    rows = np.array([f.values for f in feats])
+    level = model.raw(rerank.level(rows))
+    prob = model.probability(level)
+    key = rerank.date_ordered(model.raw(rows), level) if as_of is not None else level
+    order = sorted(range(len(head)), key=lambda i: (-key[i], i))
     out, ceiling = [], 1.0
     for i in order:
         ceiling = min(ceiling, float(prob[i]))

@@ -337,3 +337,32 @@ def test_a_claim_is_matched_as_of_the_day_its_article_was_published(year):
     claim_match_by_id(claim_id=claim.pk)
     best = CoverageMatch.objects.filter(claim=claim).order_by("rank").first()
     assert best is not None and best.prior_factcheck_id == ids[year]
+
+
+@pytest.mark.django_db
+def test_a_newer_check_of_another_claim_does_not_mark_down_an_old_check_of_this_one():
+    from datetime import date, timedelta
+
+    from coverage.claimreview import ClaimReviewRecord
+    from coverage.matching.index import searchdocs_embed
+    from coverage.services import prior_factchecks_import
+
+    today = date.today()
+    checks = [
+        ("Drinking bleach cures the coronavirus.", today - timedelta(days=700)),
+        ("Bleach is used to clean hospitals during the coronavirus outbreak.", today - timedelta(days=3)),
+        ("The Great Wall of China is visible from space.", today - timedelta(days=30)),
+    ]
+    report = prior_factchecks_import(
+        records=[
+            ClaimReviewRecord(url=f"https://checker.example/{n}", claim_reviewed=claim, review_date=day)
+            for n, (claim, day) in enumerate(checks)
+        ]
+    )
+    searchdocs_embed(doc_ids=report.stale_doc_ids)
+    reset_reranker()
+    query = "A viral post says that you can cure the coronavirus by drinking bleach at home"
+    seen_then, seen_today = search(query, limit=3, as_of=checks[0][1]), search(query, limit=3, as_of=today)
+    assert seen_today[0].text == checks[0][0] == seen_then[0].text
+    assert seen_today[0].score == seen_then[0].score, "the claim's day orders, it does not judge"
+    assert seen_today[0].strength == "strong"

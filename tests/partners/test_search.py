@@ -109,22 +109,26 @@ def test_search_query_count_is_bounded(api, publish, django_assert_max_num_queri
             assert api.get(SEARCH, {"q": "vaccines autism", "limit": limit}).status_code == 200
 
 
-def test_of_two_checks_of_one_claim_the_recent_one_comes_first_as_the_claim_is_seen_today(api):
+@pytest.mark.parametrize(
+    "ages", [(4 * 365, 3), (3, 4 * 365)], ids=["old-stored-first", "recent-stored-first"]
+)
+def test_of_two_checks_of_one_claim_the_recent_one_comes_first_as_the_claim_is_seen_today(api, ages):
     from datetime import timedelta
 
     from coverage.matching.index import searchdocs_embed
     from coverage.services import search_index_sync
 
     today = timezone.localdate()
-    old, recent = (
-        factories.PriorFactCheckFactory(
+    stored = {
+        days: factories.PriorFactCheckFactory(
             url=f"https://checker{n}.example/bleach",
             claim_reviewed="Drinking bleach cures the coronavirus.",
             title="Can you cure COVID-19 by drinking bleach?",
             review_date=today - timedelta(days=days),
         )
-        for n, days in ((1, 4 * 365), (2, 3))
-    )
+        for n, days in enumerate(ages)
+    }
+    old, recent = stored[4 * 365], stored[3]
     factories.PriorFactCheckFactory(claim_reviewed="The Great Wall of China is visible from space.")
     searchdocs_embed(doc_ids=search_index_sync())
     response = api.get(SEARCH, {"q": "A post says you can cure the coronavirus by drinking bleach"})
