@@ -195,8 +195,14 @@ def _date(value):
         month, day, year = m.groups()
     else:
         return None
+    return _calendar_date(year, month, day)
+
+
+def _calendar_date(year, month, day):
+    """That day, or None when there is none; ``month`` a number or an English name."""
     try:
-        return date(int(year), _MONTHS.index(month) + 1, int(day))
+        number = month if isinstance(month, int) else _MONTHS.index(month) + 1
+        return date(int(year), number, int(day))
     except ValueError:
         return None
 
@@ -219,16 +225,10 @@ def _query_date(query: dict):
         return _date(query["date"])
     debate = str(query.get("debate") or "")
     if len(debate) >= 8 and debate[:8].isdigit():
-        try:
-            return date(int(debate[:4]), int(debate[4:6]), int(debate[6:8]))
-        except ValueError:
-            return None
+        return _calendar_date(debate[:4], int(debate[4:6]), debate[6:8])
     if m := _BYLINE_DATE.search(query.get("text") or ""):
         month, day, year = m.groups()
-        try:
-            return date(int(year), _MONTHS.index(month) + 1, int(day))
-        except ValueError:
-            return None
+        return _calendar_date(year, month, day)
     return None
 
 
@@ -355,6 +355,7 @@ def _run(args) -> int:
     with args.out.open("w", encoding="utf-8") as out:
         for q in queries:
             context, speaker = contexts.get(q["id"], ("", ""))
+            as_of = _query_date(q)
             started = time.perf_counter()
             matches = search(
                 q["text"],
@@ -363,7 +364,7 @@ def _run(args) -> int:
                 context=context,
                 claimant=speaker,
                 rerank=rerank,
-                as_of=_query_date(q),
+                as_of=as_of,
             )
             latencies.append((time.perf_counter() - started) * 1000)
             for m in matches:
@@ -374,7 +375,7 @@ def _run(args) -> int:
                         f"{q['id']}\t{claim_of[m.object_id]}\t{m.rank}\t{cos}\t{m.lexical_rel:.5f}\t{m.fused:.5f}\n"
                     )
             if candidates:
-                candidates.write(_candidate_line(q, speaker, matches, claim_of) + "\n")
+                candidates.write(_candidate_line(q, speaker, as_of, matches, claim_of) + "\n")
             if first_out:
                 started = time.perf_counter()
                 first = search(
@@ -384,7 +385,7 @@ def _run(args) -> int:
                     context=context,
                     claimant=speaker,
                     rerank=False,
-                    as_of=_query_date(q),
+                    as_of=as_of,
                 )
                 first_latencies.append((time.perf_counter() - started) * 1000)
                 for m in first:
@@ -465,16 +466,15 @@ def _time_reranker() -> list[float]:
     return timings
 
 
-def _candidate_line(query: dict, claimant: str, matches, claim_of: dict[int, str]) -> str:
+def _candidate_line(query: dict, claimant: str, as_of, matches, claim_of: dict[int, str]) -> str:
     """One query and its first-stage candidates, as ``coverage.matching.learn`` reads them."""
-    when = _query_date(query)
     return json.dumps(
         {
             "qid": query["id"],
             "text": query["text"],
             "claimant": claimant,
             "topic": query.get("debate", ""),
-            "as_of": when.isoformat() if when else None,
+            "as_of": as_of.isoformat() if as_of else None,
             "candidates": [
                 {
                     "doc": claim_of[m.object_id],

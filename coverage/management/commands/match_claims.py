@@ -20,7 +20,7 @@ class Command(BaseCommand):
         if not claim_ids and not open_claims:
             raise CommandError("give claim ids or --open")
         ids = list(claim_ids) + (open_claim_ids() if open_claims else [])
-        claims = Claim.objects.in_bulk(ids)
+        claims = Claim.objects.select_related("article").in_bulk(ids)  # its day: seen_at
         missing = [i for i in ids if i not in claims]
         stored = 0
         for claim_id in ids:
